@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint format install install-dev test-sqlite test-postgres bench clean
+
+$(BIN)/flask: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(BIN)/flask
+
+install: $(BIN)/flask
+install-dev: $(VENV)/.dev-installed
+
+## Set up (venv, install, database) and serve the site on http://$(HOST):$(PORT)
+run: $(BIN)/flask
+	$(BIN)/flask --app blog db upgrade
+	$(BIN)/flask --app blog run --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: install-dev
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-postgres: install-dev
+	@if $(BIN)/python -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1', 5432)))"; then \
+		echo "== PostgreSQL answers at 127.0.0.1:5432: running the database tests against it"; \
+		BLOG_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -m "not browser and not slow" -p no:randomly; \
+	else \
+		echo "== SKIPPED PostgreSQL run: nothing answers at 127.0.0.1:5432"; \
+	fi
+
+## Lint, then the whole suite on SQLite, then again on PostgreSQL when it answers
+test: lint test-sqlite test-postgres
+
+bench: install-dev
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""Default configuration.
+
+Order of precedence (lowest first): these defaults, ``instance/config.py``,
+``BLOG_*`` environment variables, then the mapping given to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+#: Secrets that must never run a production site.
+DEVELOPMENT_SECRETS = frozenset({"", "dev", "development", "changeme", "secret"})
+
+
+class DefaultConfig:
+    ENV = "development"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SITE_URL = "http://127.0.0.1:5000"
+    TIMEZONE = "UTC"
+    POSTS_PER_PAGE = 10
+    AKISMET_API_KEY = ""
+    AKISMET_BLOG_URL = ""
+    AKISMET_API_URL = "https://rest.akismet.com"
+    AKISMET_TIMEOUT = 2.0
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_SENDER = "blog@localhost"
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    UPLOAD_MAX_PIXELS = 40_000_000
+    WTF_CSRF_TIME_LIMIT = 3600 * 6
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 3600 * 24 * 30
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_IP = 20
+    LOGIN_FAILURE_WINDOW = 15 * 60
+
+
+def apply_secret_key(app: Flask) -> None:
+    """Make sure the app has a usable ``SECRET_KEY``.
+
+    In development a random key is generated once and kept in the instance
+    folder so sessions survive restarts. In production a missing or
+    well-known key stops the app from starting.
+
+    :raises RuntimeError: in production without a real secret.
+    """
+    key = app.config.get("SECRET_KEY")
+    if app.config["ENV"] == "production":
+        if not key or str(key).strip().lower() in DEVELOPMENT_SECRETS or len(key) < 16:
+            raise RuntimeError(
+                "BLOG_ENV=production needs a real SECRET_KEY (BLOG_SECRET_KEY, "
+                "at least 16 random characters); refusing to start."
+            )
+        return
+    if key:
+        return
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def apply_production_defaults(app: Flask) -> None:
+    """Secure cookies whenever the site runs in production."""
+    if app.config["ENV"] == "production":
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True

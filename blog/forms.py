@@ -1,0 +1,90 @@
+"""WTForms for the dashboard and accounts. Labels are contracts (DESIGN.md)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+
+class LoginForm(FlaskForm):
+    login = StringField(
+        "Username or Email", validators=[DataRequired(), Length(max=254)]
+    )
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    remember = BooleanField("Remember Me")
+    next = HiddenField()
+
+
+class SetupForm(FlaskForm):
+    site_title = StringField("Site Title", validators=[DataRequired(), Length(max=200)])
+    username = StringField("Username", validators=[DataRequired(), Length(max=60)])
+    email = EmailField(
+        "Your Email", validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+
+
+class PostForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    slug = StringField("Slug", validators=[Optional(), Length(max=200)])
+    body = TextAreaField("Body", validators=[Length(max=500_000)])
+    excerpt = TextAreaField("Excerpt", validators=[Optional(), Length(max=5000)])
+    categories = StringField("Categories", validators=[Optional(), Length(max=2000)])
+    tags = StringField("Tags", validators=[Optional(), Length(max=2000)])
+    publish_at = DateTimeLocalField(
+        "Publish on", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    comments_open = BooleanField("Allow comments", default=True)
+
+
+class TermForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    slug = StringField("Slug", validators=[Optional(), Length(max=120)])
+    description = TextAreaField(
+        "Description", validators=[Optional(), Length(max=2000)]
+    )
+
+
+class SettingsForm(FlaskForm):
+    title = StringField("Site Title", validators=[DataRequired(), Length(max=200)])
+    tagline = StringField("Tagline", validators=[Optional(), Length(max=300)])
+    timezone = StringField("Time zone", validators=[DataRequired(), Length(max=60)])
+    posts_per_page = IntegerField(
+        "Posts per page", validators=[DataRequired(), NumberRange(min=1, max=100)]
+    )
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a button that changes state, protected by CSRF."""
+
+
+class PostFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("", "All"),
+            SelectChoice("published", "Published"),
+            SelectChoice("draft", "Drafts"),
+            SelectChoice("pending", "Pending"),
+            SelectChoice("trash", "Trash"),
+        ],
+        validators=[Optional()],
+    )
+    author = SelectField("Author", coerce=str, validators=[Optional()])
+    category = SelectField("Category", coerce=str, validators=[Optional()])
+    q = StringField("Search posts", validators=[Optional(), Length(max=200)])

@@ -1,0 +1,102 @@
+"""Posts: articles (and events, which are posts of another kind)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blog.extensions import db
+from blog.models.base import UTCDateTime, utcnow
+from blog.models.term import Taxonomy, Term, post_terms
+from blog.models.user import User
+
+
+class PostKind(enum.StrEnum):
+    ARTICLE = "article"
+    EVENT = "event"
+
+
+class PostStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PENDING = "pending"  # a contributor's post, waiting for review
+    PUBLISHED = "published"  # live once published_at has passed (else scheduled)
+    TRASH = "trash"
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("kind", "slug", name="uq_posts_kind_slug"),
+        Index("ix_posts_kind_status_published_at", "kind", "status", "published_at"),
+        Index("ix_posts_author_id_published_at", "author_id", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default=PostKind.ARTICLE)
+    status: Mapped[str] = mapped_column(String(20), default=PostStatus.DRAFT)
+    title: Mapped[str] = mapped_column(String(300))
+    slug: Mapped[str] = mapped_column(String(200))
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    excerpt_source: Mapped[str] = mapped_column(Text, default="")
+    excerpt_html: Mapped[str] = mapped_column(Text, default="")
+    #: ``rendering.RENDERER_VERSION`` that produced the stored HTML.
+    rendered_version: Mapped[int] = mapped_column(default=0)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+    comments_open: Mapped[bool] = mapped_column(default=True)
+
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    terms: Mapped[list[Term]] = relationship(
+        secondary=post_terms, order_by=Term.name, lazy="selectin"
+    )
+
+    @property
+    def categories(self) -> list[Term]:
+        return [t for t in self.terms if t.taxonomy == Taxonomy.CATEGORY]
+
+    @property
+    def tags(self) -> list[Term]:
+        return [t for t in self.terms if t.taxonomy == Taxonomy.TAG]
+
+    def is_visible(self, now: datetime) -> bool:
+        """Whether readers may see the post at ``now``."""
+        return (
+            self.status == PostStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == PostStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > utcnow()
+        )
+
+    def __repr__(self) -> str:
+        return f"<Post {self.kind}:{self.slug}>"
+
+
+class SlugRedirect(db.Model):
+    """An old slug that answers with a 301 to the post's current address."""
+
+    __tablename__ = "slug_redirects"
+    __table_args__ = (
+        UniqueConstraint("kind", "old_slug", name="uq_slug_redirects_kind_old_slug"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    old_slug: Mapped[str] = mapped_column(String(200))
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), index=True
+    )

@@ -1,0 +1,48 @@
+"""Terms: categories and tags (and, for events, audiences and units)."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from blog.extensions import db
+
+
+class Taxonomy(enum.StrEnum):
+    CATEGORY = "category"
+    TAG = "tag"
+
+
+post_terms = Table(
+    "post_terms",
+    db.metadata,
+    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "term_id",
+        ForeignKey("terms.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Term(db.Model):
+    __tablename__ = "terms"
+    __table_args__ = (
+        UniqueConstraint("taxonomy", "slug", name="uq_terms_taxonomy_slug"),
+        UniqueConstraint("taxonomy", "name", name="uq_terms_taxonomy_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taxonomy: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<Term {self.taxonomy}:{self.slug}>"
+
+
+__all__ = ["Taxonomy", "Term", "post_terms"]

@@ -1,0 +1,63 @@
+"""Accounts: users, their roles, and failed-login records for throttling."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from blog.extensions import db
+from blog.models.base import UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    """WordPress's roles, most powerful first."""
+
+    ADMIN = "admin"
+    EDITOR = "editor"
+    AUTHOR = "author"
+    CONTRIBUTOR = "contributor"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[Role] = mapped_column(
+        Enum(
+            Role,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: Bumped by logout and password change; sessions carrying an older value end.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def get_id(self) -> str:
+        """Flask-Login's session id carries the session version."""
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} ({self.role})>"
+
+
+class LoginFailure(db.Model):
+    """One failed login, keyed by account and by IP, so every worker sees it."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_scope_failed_at", "scope", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(300))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

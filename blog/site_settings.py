@@ -1,0 +1,64 @@
+"""Site settings edited in the dashboard (title, tagline, time zone, ...).
+
+Every known key has a default here, so a fresh site works before anyone
+visits the settings page. Values are stored as JSON in the ``settings`` table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from sqlalchemy import select
+
+from blog.extensions import db
+from blog.models import Setting
+
+DEFAULTS: dict[str, Any] = {
+    "title": "My Blog",
+    "tagline": "Just another blog",
+    "timezone": "UTC",
+    "posts_per_page": 10,
+}
+
+
+class SettingsError(ValueError):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def load_settings() -> dict[str, Any]:
+    """All settings, defaults filled in, in one query."""
+    values = dict(DEFAULTS)
+    for setting in db.session.scalars(select(Setting).where(Setting.key.in_(DEFAULTS))):
+        values[setting.key] = setting.value
+    return values
+
+
+def validate(values: Mapping[str, Any]) -> None:
+    """:raises SettingsError: for the first bad value."""
+    unknown = set(values) - set(DEFAULTS)
+    if unknown:
+        raise SettingsError(f"Unknown settings: {', '.join(sorted(unknown))}", "")
+    if "timezone" in values and values["timezone"] not in available_timezones():
+        raise SettingsError("Choose a time zone such as Europe/Paris.", "timezone")
+    if "title" in values and not str(values["title"]).strip():
+        raise SettingsError("The site needs a title.", "title")
+    if "posts_per_page" in values and not 1 <= int(values["posts_per_page"]) <= 100:
+        raise SettingsError("Between 1 and 100.", "posts_per_page")
+
+
+def save_settings(values: Mapping[str, Any]) -> None:
+    """Validate and store (the caller commits).
+
+    :raises SettingsError: with the field at fault.
+    """
+    validate(values)
+    for key, value in values.items():
+        db.session.merge(Setting(key=key, value=value))
+
+
+def site_zone(settings: Mapping[str, Any]) -> ZoneInfo:
+    return ZoneInfo(settings.get("timezone") or "UTC")

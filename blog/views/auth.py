@@ -1,0 +1,106 @@
+"""Logging in and out, and the first-run set-up."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from blog import accounts
+from blog.extensions import csrf, db
+from blog.forms import LoginForm, SetupForm
+from blog.passwords import PasswordRejected
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a local path: never another host, scheme or protocol-relative URL."""
+    fallback = url_for("dashboard.home")
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+    ):
+        return fallback
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return fallback
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps the text
+def login():  # type: ignore[no-untyped-def]
+    if accounts.needs_setup():
+        return redirect(url_for("auth.setup"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                form.login.data, form.password.data, request.remote_addr or "unknown"
+            )
+        except accounts.LoginThrottled:
+            flash(
+                "Too many failed attempts. Wait a few minutes and try again.", "error"
+            )
+            return render_template("auth/login.html", form=form), 429
+        if user is None:
+            form.password.errors.append("Unknown username or email, or wrong password.")
+        else:
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(form.next.data))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    accounts.end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are now logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps the text
+def setup():  # type: ignore[no-untyped-def]
+    if not accounts.needs_setup():
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.setup_site(
+                form.site_title.data,
+                form.username.data,
+                form.email.data,
+                form.password.data,
+            )
+        except accounts.SetupRefused:
+            abort(404)
+        except accounts.AccountError as error:
+            getattr(form, error.field or "username").errors.append(str(error))
+        except PasswordRejected as error:
+            form.password.errors.append(str(error))
+        else:
+            session.clear()
+            login_user(user)
+            flash("Your site is ready. Write your first post!", "success")
+            return redirect(url_for("dashboard.home"))
+    return render_template("auth/setup.html", form=form)

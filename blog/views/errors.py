@@ -1,0 +1,46 @@
+"""Friendly error pages; the 500 handler rolls the session back.
+
+Unhandled exceptions reach the ``HTTPException`` handler as an
+``InternalServerError`` after Flask has logged them (and propagate in tests).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from blog.extensions import db
+from blog.permissions import PermissionDenied
+
+TITLES = {
+    400: "Bad request",
+    403: "You cannot do that",
+    404: "Page not found",
+    405: "Not allowed",
+    410: "Gone",
+    413: "Too large",
+    429: "Slow down",
+    500: "Something went wrong",
+}
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        code = error.code or 500
+        if code >= 500:
+            db.session.rollback()
+        return (
+            render_template(
+                "errors/error.html",
+                code=code,
+                title=TITLES.get(code, error.name),
+                description=error.description if code in (400, 413, 429) else None,
+            ),
+            code,
+        )
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(_error: PermissionDenied):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        return render_template("errors/error.html", code=403, title=TITLES[403]), 403

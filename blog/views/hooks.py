@@ -1,0 +1,63 @@
+"""Per-request plumbing: security headers and what every template shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, request
+from flask.wrappers import Response
+from flask_login import current_user
+
+from blog import presentation
+from blog.site_settings import load_settings
+
+
+def current_settings() -> dict[str, Any]:
+    """Site settings, read once per request."""
+    if "site_settings" not in g:
+        g.site_settings = load_settings()
+    return g.site_settings
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' https:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def site_context() -> dict[str, Any]:
+        settings = current_settings()
+        return {"site": settings, "is_staff": current_user.is_authenticated}
+
+    app.jinja_env.filters["localdate"] = presentation.local_date
+    app.jinja_env.filters["localdatetime"] = presentation.local_datetime
+    app.jinja_env.filters["isodate"] = presentation.iso_datetime
+    app.jinja_env.globals["site_zone"] = lambda: presentation.zone_of(
+        current_settings()
+    )
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault(
+            "Referrer-Policy", "strict-origin-when-cross-origin"
+        )
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if app.config["ENV"] == "production":
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if request.blueprint in {"dashboard", "auth"}:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

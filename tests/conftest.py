@@ -1,0 +1,224 @@
+"""Fixtures shared by every test: a fresh app and database per test, factories.
+
+The suite runs on SQLite by default and on PostgreSQL when
+``BLOG_TEST_DATABASE_URL`` is set (``make test`` does both when it can).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from werkzeug.serving import make_server
+
+from blog import create_app, passwords, publishing
+from blog.extensions import db
+from blog.models import Post, Role, User, utcnow
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = passwords.hash_password(PASSWORD)
+KEEP_ENV = {"BLOG_TEST_DATABASE_URL", "BLOG_REQUIRE_BROWSER"}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ``BLOG_*`` variable of the developer's shell leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("BLOG_") and name not in KEEP_ENV:
+            monkeypatch.delenv(name)
+
+
+def database_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    return (
+        os.environ.get("BLOG_TEST_DATABASE_URL")
+        or f"sqlite:///{tmp_path / 'blog.sqlite3'}"
+    )
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Extra settings for the ``app`` fixture; override in a test module."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config: dict[str, Any]) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        "WTF_CSRF_ENABLED": False,
+        "SITE_URL": "http://localhost",
+        "AKISMET_API_KEY": "",
+        "MAIL_SERVER": "",
+    }
+    config.update(app_config)
+    instance = tmp_path / "instance"
+    os.environ["BLOG_INSTANCE_PATH"] = str(instance)
+    try:
+        app = create_app(config)
+    finally:
+        del os.environ["BLOG_INSTANCE_PATH"]
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(
+        role: Role | str = Role.EDITOR, username: str | None = None, **fields: Any
+    ) -> User:
+        n = next(counter)
+        username = username or f"{Role(role).value}{n}"
+        with app.app_context():
+            user = User(
+                username=username,
+                email=fields.pop("email", f"{username}@example.org"),
+                display_name=fields.pop("display_name", username.title()),
+                slug=fields.pop("slug", username.lower()),
+                role=Role(role),
+                password_hash=_PASSWORD_HASH,
+                **fields,
+            )
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_post(app: Flask, make_user: Callable[..., User]) -> Callable[..., Post]:
+    """Save a post through the real publishing service (rendered on save)."""
+
+    def make(
+        title: str = "Hello world",
+        body: str = "Some *text*.",
+        author: User | None = None,
+        publish: bool = True,
+        days_ago: float = 1,
+        **fields: Any,
+    ) -> Post:
+        author = author or make_user(Role.ADMIN)
+        with app.app_context():
+            actor = db.session.get(User, author.id)
+            data = publishing.PostInput(
+                title=title,
+                body=body,
+                publish_at=utcnow() - timedelta(days=days_ago) if publish else None,
+                **fields,
+            )
+            post = publishing.save_post(actor, data, publish=publish)
+            db.session.refresh(post)
+            _ = post.terms, post.author
+            db.session.expunge_all()
+        return post
+
+    return make
+
+
+class Auth:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, user: User | str, password: str = PASSWORD, **kwargs: Any):  # type: ignore[no-untyped-def]
+        username = user if isinstance(user, str) else user.username
+        return self.client.post(
+            "/login", data={"login": username, "password": password, **kwargs}
+        )
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """``with count_queries() as counter: ...`` then ``counter.count``."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        with app.app_context():
+            engine = db.engine
+
+        def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+            if (
+                not statement.lstrip()
+                .upper()
+                .startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK"))
+            ):
+                counter.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
+
+
+class LiveServer:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.thread.join(5)
+        self.server.server_close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """The app served over real HTTP on 127.0.0.1, for browser tests."""
+    with LiveServer(app) as server:
+        yield server

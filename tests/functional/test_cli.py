@@ -1,0 +1,122 @@
+"""``flask --app blog users create``, ``demo`` and ``render``."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from blog.extensions import db
+from blog.models import Post, Role, Term, User
+
+
+def test_users_create_reads_password_from_stdin(app, runner):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ada",
+            "--email",
+            "ada@example.org",
+            "--role",
+            "editor",
+            "--name",
+            "Ada L.",
+            "--password-stdin",
+        ],
+        input="a long unusual passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created editor 'ada'" in result.output
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert user.display_name == "Ada L." and user.role == Role.EDITOR
+    client = app.test_client()
+    response = client.post(
+        "/login", data={"login": "ada", "password": "a long unusual passphrase"}
+    )
+    assert response.status_code == 302
+
+
+def test_users_create_prompts_for_password(app, runner):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "bob",
+            "--email",
+            "bob@example.org",
+            "--role",
+            "author",
+        ],
+        input="another fine passphrase\nanother fine passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_users_create_refuses_bad_input(runner, make_user):
+    make_user(Role.EDITOR, "taken")
+    weak = runner.invoke(
+        args=["users", "create", "x", "--email", "x@example.org", "--password-stdin"],
+        input="short\n",
+    )
+    assert weak.exit_code != 0 and "at least 8" in weak.output
+    clash = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "taken",
+            "--email",
+            "t@example.org",
+            "--password-stdin",
+        ],
+        input="unusual passphrase 1\n",
+    )
+    assert clash.exit_code != 0 and "already taken" in clash.output
+    role = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "y",
+            "--email",
+            "y@example.org",
+            "--role",
+            "king",
+            "--password-stdin",
+        ],
+        input="unusual passphrase 1\n",
+    )
+    assert role.exit_code != 0
+
+
+def test_demo_loads_sample_content(app, runner, client):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Post)) == 6
+        assert db.session.scalar(select(func.count()).select_from(User)) == 2
+        categories = db.session.scalar(
+            select(func.count()).select_from(Term).where(Term.taxonomy == "category")
+        )
+        assert categories == 3
+        html = " ".join(p.body_html for p in db.session.scalars(select(Post)))
+    for marker in ("<blockquote>", "<ul>", "<table>", 'class="highlight"', "<img"):
+        assert marker in html
+    home = client.get("/").get_data(as_text=True)
+    assert "Posted on" in home
+    image = next(part for part in html.split('"') if part.startswith("/media/"))
+    response = client.get(image)
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    response.close()
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code != 0 and "already loaded" in again.output
+
+
+def test_render_rerenders_stale_posts(app, runner, make_post):
+    post = make_post("Stale", "**bold**")
+    with app.app_context():
+        stored = db.session.get(Post, post.id)
+        stored.body_html, stored.rendered_version = "old", 0
+        db.session.commit()
+    result = runner.invoke(args=["render"])
+    assert "Re-rendered 1 post(s)." in result.output
+    with app.app_context():
+        assert "<strong>bold</strong>" in db.session.get(Post, post.id).body_html

@@ -1,0 +1,101 @@
+"""Every dashboard route against every role: a new route must join the matrix.
+
+The matrix says which roles may reach each route. Contributors and authors
+may open the posts area (their own posts); editors also manage terms;
+admins also change settings. Anonymous visitors are sent to log in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from blog.models import Role
+
+ROLES = ["contributor", "author", "editor", "admin"]
+EVERYONE = set(ROLES)
+EDITORS = {"editor", "admin"}
+ADMINS = {"admin"}
+
+#: endpoint -> (method, path template, roles allowed)
+MATRIX: dict[str, tuple[str, str, set[str]]] = {
+    "dashboard.home": ("GET", "/dashboard/", EVERYONE),
+    "dashboard.posts.index": ("GET", "/dashboard/posts/", EVERYONE),
+    "dashboard.posts.new": ("GET", "/dashboard/posts/new", EVERYONE),
+    "dashboard.posts.edit": ("GET", "/dashboard/posts/{post}/edit", EDITORS),
+    "dashboard.posts.trash": ("POST", "/dashboard/posts/{post}/trash", EDITORS),
+    "dashboard.posts.restore": ("POST", "/dashboard/posts/{post}/restore", EDITORS),
+    "dashboard.posts.delete": ("POST", "/dashboard/posts/{post}/delete", EDITORS),
+    "dashboard.terms.index": ("GET", "/dashboard/terms/category/", EDITORS),
+    "dashboard.terms.edit": ("GET", "/dashboard/terms/category/{term}/edit", EDITORS),
+    "dashboard.terms.delete": (
+        "POST",
+        "/dashboard/terms/category/{term}/delete",
+        EDITORS,
+    ),
+    "dashboard.settings.general": ("GET", "/dashboard/settings/", ADMINS),
+}
+
+
+def test_every_dashboard_route_is_in_the_matrix(app):
+    endpoints = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("dashboard.")
+    }
+    missing = endpoints - set(MATRIX)
+    assert not missing, f"add these routes to the permission matrix: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_route_permissions(app, client, make_user, make_post, auth, endpoint, role):
+    owner = make_user(Role.ADMIN, "owner")
+    post = make_post("Someone else's post", author=owner, categories="Cat")
+    with app.app_context():
+        from sqlalchemy import select
+
+        from blog.extensions import db
+        from blog.models import Post, Term
+
+        term_id = db.session.scalar(select(Term.id))
+        if endpoint in ("dashboard.posts.delete", "dashboard.posts.restore"):
+            db.session.get(Post, post.id).status = "trash"
+            db.session.commit()
+    method, template, allowed = MATRIX[endpoint]
+    path = template.format(post=post.id, term=term_id)
+    if role is not None:
+        make_user(Role(role), f"the-{role}")
+        auth.login(f"the-{role}")
+    response = client.open(path, method=method)
+    if role is None:
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    elif role in allowed:
+        assert response.status_code in (200, 302), response.status_code
+    else:
+        assert response.status_code == 403
+
+
+def test_authors_edit_only_their_own_posts(client, make_user, make_post, auth):
+    author = make_user(Role.AUTHOR, "au")
+    mine = make_post("Mine", author=author)
+    theirs = make_post("Theirs")
+    auth.login("au")
+    assert client.get(f"/dashboard/posts/{mine.id}/edit").status_code == 200
+    assert client.get(f"/dashboard/posts/{theirs.id}/edit").status_code == 403
+    listing = client.get("/dashboard/posts/").get_data(as_text=True)
+    assert "Mine" in listing and "Theirs" not in listing
+
+
+def test_contributor_cannot_edit_after_publication(client, make_user, make_post, auth):
+    cora = make_user(Role.CONTRIBUTOR, "cora")
+    draft = make_post("Draft", author=cora, publish=False)
+    auth.login("cora")
+    assert client.get(f"/dashboard/posts/{draft.id}/edit").status_code == 200
+    published = make_post("Published", author=cora)
+    with client.application.app_context():
+        from blog.extensions import db
+        from blog.models import Post
+
+        db.session.get(Post, published.id).status = "published"
+        db.session.commit()
+    assert client.get(f"/dashboard/posts/{published.id}/edit").status_code == 403

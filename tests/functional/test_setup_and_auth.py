@@ -1,0 +1,163 @@
+"""First-run set-up, logging in and out, sessions and throttling."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from blog.extensions import db
+from blog.models import Role, User
+from tests.conftest import PASSWORD
+
+
+def test_dashboard_leads_to_setup_while_no_user_exists(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/setup")
+    assert client.get("/login").headers["Location"].endswith("/setup")
+
+
+def test_setup_creates_the_admin_and_logs_in(client, app):
+    response = client.post(
+        "/setup",
+        data={
+            "site_title": "Rooftop Notes",
+            "username": "ada",
+            "email": "ada@example.org",
+            "password": "a long and unusual passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/dashboard/").status_code == 200
+    assert b"Rooftop Notes" in client.get("/").data
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert user.username == "ada" and user.role == Role.ADMIN
+        assert user.password_hash.startswith("$argon2id$")
+
+
+def test_setup_refuses_once_a_user_exists(client, make_user):
+    make_user()
+    assert client.get("/setup").status_code == 404
+    response = client.post(
+        "/setup",
+        data={
+            "site_title": "X",
+            "username": "eve",
+            "email": "e@example.org",
+            "password": "x" * 12,
+        },
+    )
+    assert response.status_code == 404
+
+
+def test_setup_keeps_what_was_typed_when_the_password_is_common(client):
+    response = client.post(
+        "/setup",
+        data={
+            "site_title": "My Site",
+            "username": "ada",
+            "email": "ada@example.org",
+            "password": "password123",
+        },
+    )
+    assert response.status_code == 200
+    assert b"too common" in response.data
+    assert b'value="My Site"' in response.data and b'value="ada"' in response.data
+
+
+def test_two_racing_setups_make_one_admin(app):
+    """Two threads post /setup at once; exactly one admin exists afterwards."""
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def attempt(name: str) -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = client.post(
+            "/setup",
+            data={
+                "site_title": "S",
+                "username": name,
+                "email": f"{name}@example.org",
+                "password": "unusual passphrase 9",
+            },
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in ("one", "two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    assert sorted(statuses) == [302, 404]
+
+
+def test_login_with_username_or_email_and_safe_next(client, make_user, auth):
+    user = make_user(Role.EDITOR, "grace")
+    response = auth.login("grace", next="/dashboard/posts/")
+    assert response.headers["Location"] == "/dashboard/posts/"
+    auth.logout()
+    response = auth.login(user.email, next="https://evil.example/")
+    assert response.headers["Location"] == "/dashboard/"
+    auth.logout()
+    for bad in ("//evil.example/", "/\\evil.example", "javascript:alert(1)"):
+        assert auth.login("grace", next=bad).headers["Location"] == "/dashboard/"
+        auth.logout()
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(client, make_user, auth):
+    make_user(Role.EDITOR, "grace")
+    wrong = auth.login("grace", "not the password")
+    unknown = auth.login("nobody", "not the password")
+    assert wrong.status_code == unknown.status_code == 200
+    assert b"Unknown username or email, or wrong password." in wrong.data
+    assert wrong.data.replace(b"grace", b"nobody") == unknown.data
+
+
+def test_login_is_throttled_per_account_and_recovers(app, client, make_user, auth):
+    make_user(Role.EDITOR, "grace")
+    for _ in range(5):
+        auth.login("grace", "wrong password")
+    response = auth.login("grace", PASSWORD)
+    assert response.status_code == 429
+    assert b"Too many failed attempts" in response.data
+    # Backing off, not locked out for ever: old failures stop counting.
+    with app.app_context():
+        from datetime import timedelta
+
+        from blog.models import LoginFailure, utcnow
+
+        for failure in db.session.scalars(select(LoginFailure)):
+            failure.failed_at = utcnow() - timedelta(minutes=16)
+        db.session.commit()
+    assert auth.login("grace", PASSWORD).status_code == 302
+
+
+def test_logout_ends_every_session(app, make_user):
+    make_user(Role.EDITOR, "grace")
+    laptop, phone = app.test_client(), app.test_client()
+    for device in (laptop, phone):
+        device.post("/login", data={"login": "grace", "password": PASSWORD})
+        assert device.get("/dashboard/").status_code == 200
+    laptop.post("/logout")
+    assert phone.get("/dashboard/").status_code == 302
+
+
+def test_login_clears_the_previous_session(client, make_user, auth):
+    make_user(Role.EDITOR, "grace")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    auth.login("grace")
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_logout_needs_post(client, make_user, auth):
+    make_user(Role.EDITOR, "grace")
+    auth.login("grace")
+    assert client.get("/logout").status_code == 405
+    assert client.get("/dashboard/").status_code == 200

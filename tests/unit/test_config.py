@@ -1,0 +1,50 @@
+"""Configuration precedence and the production secret check."""
+
+from __future__ import annotations
+
+import pytest
+
+from blog import create_app
+
+
+def test_precedence_instance_then_environment_then_mapping(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text(
+        "SITE_URL = 'https://from-instance.example'\nTIMEZONE = 'Europe/Paris'\n"
+    )
+    monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("BLOG_TIMEZONE", "Asia/Tokyo")
+    monkeypatch.setenv("BLOG_AKISMET_TIMEOUT", "1.5")
+    app = create_app({"SECRET_KEY": "x" * 32, "POSTS_PER_PAGE": 3})
+    assert app.config["SITE_URL"] == "https://from-instance.example"
+    assert app.config["TIMEZONE"] == "Asia/Tokyo"
+    assert app.config["AKISMET_TIMEOUT"] == 1.5
+    assert app.config["POSTS_PER_PAGE"] == 3
+
+
+def test_development_secret_is_generated_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
+    first = create_app().config["SECRET_KEY"]
+    assert len(first) >= 32 and first == create_app().config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("secret", [None, "dev", "short"])
+def test_production_refuses_to_start_without_a_real_secret(
+    tmp_path, monkeypatch, secret
+):
+    monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("BLOG_ENV", "production")
+    if secret:
+        monkeypatch.setenv("BLOG_SECRET_KEY", secret)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_sets_secure_cookies(tmp_path, monkeypatch):
+    monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("BLOG_ENV", "production")
+    monkeypatch.setenv("BLOG_SECRET_KEY", "k" * 40)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["REMEMBER_COOKIE_DURATION"] <= 30 * 24 * 3600

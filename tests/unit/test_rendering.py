@@ -1,0 +1,295 @@
+"""Markdown to safe HTML: the payload corpus, limits, links, and helpers."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from blog import rendering
+from blog.rendering import (
+    COMMENT_MAX_BYTES,
+    COMMENT_MAX_CHARS,
+    ContentRejected,
+    check_comment_source,
+    excerpt_html,
+    plain_text,
+    render_comment,
+    render_inline_text,
+    render_post,
+    sanitize,
+)
+from tests.payloads import (
+    CORPUS,
+    FIELD_PAYLOADS,
+    OVERSIZE_BODIES,
+    POST_ALLOWED_TAGS,
+    assert_safe_html,
+)
+
+UGC = 'rel="nofollow ugc noopener"'
+
+
+@pytest.mark.parametrize("payload", CORPUS)
+def test_corpus_is_safe_in_comments(payload: str) -> None:
+    assert_safe_html(render_comment(payload))
+
+
+@pytest.mark.parametrize("payload", CORPUS)
+def test_corpus_is_safe_in_posts(payload: str) -> None:
+    html = render_post(payload)
+    assert_safe_html(html, allowed_tags=POST_ALLOWED_TAGS, require_ugc_rel=False)
+
+
+@pytest.mark.parametrize("payload", CORPUS)
+def test_sanitizer_alone_handles_raw_payloads(payload: str) -> None:
+    """Comments escape raw HTML before sanitizing; the sanitizer must not rely on it."""
+    assert_safe_html(sanitize(payload, "comment"))
+    assert_safe_html(
+        sanitize(payload, "post"),
+        allowed_tags=POST_ALLOWED_TAGS,
+        require_ugc_rel=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "bad_html",
+    [
+        "<script>alert(1)</script>",
+        "<p onclick=alert(1)>x</p>",
+        '<p style="color:red">x</p>',
+        '<a href="https://example.com">no rel</a>',
+        '<a rel="nofollow ugc" href="java&#x0A;script:alert(1)">x</a>',
+        '<a rel="nofollow ugc" href="&amp;#106;avascript:alert(1)">x</a>',
+        '<a rel="nofollow ugc" href="javascript\u200b:alert(1)">x</a>',
+        '<a rel="nofollow ugc" href="\u202ejavascript:alert(1)">x</a>',
+        '<a rel="nofollow ugc" href=" VBScript:msgbox(1)">x</a>',
+        '<img src="data:image/svg+xml;base64,PHN2Zz4=">',
+        "<!-- hidden -->",
+    ],
+)
+def test_oracle_catches_unsafe_html(bad_html: str) -> None:
+    with pytest.raises(AssertionError, match="unsafe HTML"):
+        assert_safe_html(bad_html, allowed_tags=POST_ALLOWED_TAGS)
+
+
+def test_oracle_accepts_safe_html() -> None:
+    assert_safe_html(f'<p>a <a href="https://example.com/" {UGC}>b</a></p>')
+
+
+@pytest.mark.parametrize("render", [render_comment, render_post])
+def test_backticked_script_is_visible_code(render) -> None:  # type: ignore[no-untyped-def]
+    html = render("`<script>alert(1)</script>`")
+    assert "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in html
+
+
+@pytest.mark.parametrize("render", [render_comment, render_post])
+def test_template_syntax_shows_literally(render) -> None:  # type: ignore[no-untyped-def]
+    assert render("{{ 7*7 }}") == "<p>{{ 7*7 }}</p>"
+
+
+def test_raw_html_in_comments_reads_as_typed() -> None:
+    assert render_comment("<b>hi</b>") == "<p>&lt;b&gt;hi&lt;/b&gt;</p>"
+
+
+@pytest.mark.parametrize("body", OVERSIZE_BODIES)
+def test_oversize_bodies_are_rejected(body: str) -> None:
+    with pytest.raises(ContentRejected):
+        render_comment(body)
+
+
+def test_field_payloads_cover_the_corpus_lines() -> None:
+    assert FIELD_PAYLOADS["body"] == OVERSIZE_BODIES
+    assert FIELD_PAYLOADS["website"] == ["javascript:alert(1)"]
+
+
+@pytest.mark.parametrize("name", FIELD_PAYLOADS["name"])
+def test_name_payloads_are_escaped_as_inline_text(name: str) -> None:
+    html = render_inline_text(name)
+    assert_safe_html(html)
+    assert "<svg" not in html
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 4000,  # under the length limit: the bracket check must catch it
+        "[a" * 2000,
+        "![" * 2000,
+        "[](" * 1600,
+        "[x](" * 1200,
+        "<![CDATA[" * 500,
+        ("[" * 50 + "a") * 90,
+        "1. " * 100,
+        ">" * 100,
+        "> - " * 30,
+    ],
+)
+def test_pathological_markdown_is_rejected(body: str) -> None:
+    with pytest.raises(ContentRejected) as raised:
+        check_comment_source(body)
+    assert "Your comment" in str(raised.value)
+    with pytest.raises(ContentRejected):
+        render_post(body)
+
+
+def test_post_with_8000_brackets_is_rejected() -> None:
+    with pytest.raises(ContentRejected, match="brackets"):
+        render_post("[" * 8000)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        " ".join(f"[link {i}](https://example.com/{i})" for i in range(60)),
+        "```json\n" + "[[1, 2], [3, [4, 5]]]\n" * 100 + "```",
+        "Intervals [0, 1) and (2, 3] and a [citation needed and `a[0]`. " * 40,
+        "> quoted\n>> twice\n\n- a\n  - b\n    - c\n",
+        "\\[" * 2000,
+    ],
+)
+def test_ordinary_brackets_and_nesting_pass(body: str) -> None:
+    assert len(body) <= COMMENT_MAX_CHARS
+    check_comment_source(body)
+    assert_safe_html(render_comment(body))
+
+
+def test_comment_length_limit_is_exact_and_never_truncates() -> None:
+    check_comment_source("a" * COMMENT_MAX_CHARS)
+    with pytest.raises(ContentRejected) as raised:
+        render_comment("a" * (COMMENT_MAX_CHARS + 1))
+    assert str(raised.value) == "Your comment is 5,001 characters; the limit is 5,000."
+
+
+def test_crlf_counts_as_one_character() -> None:
+    check_comment_source("a" * (COMMENT_MAX_CHARS - 1) + "\r\n")
+
+
+def test_emoji_at_both_limits_pass() -> None:
+    body = "\U0001f600" * COMMENT_MAX_CHARS
+    assert len(body.encode()) == COMMENT_MAX_BYTES
+    check_comment_source(body)
+
+
+def test_byte_limit_counts_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+    """5,000 characters can never exceed 20,000 bytes; shrink the limit to see it."""
+    monkeypatch.setattr(rendering, "COMMENT_MAX_BYTES", 100)
+    check_comment_source("a" * 100)
+    with pytest.raises(ContentRejected, match="120 bytes; the limit is 100"):
+        check_comment_source("\U0001f600" * 30)
+
+
+@pytest.mark.parametrize("body", ["", "   \n\t  ", "\x00\x01"])
+def test_empty_comments_are_rejected(body: str) -> None:
+    with pytest.raises(ContentRejected, match="Please write a comment"):
+        render_comment(body)
+
+
+def test_autolinked_and_markdown_links_get_ugc_rel() -> None:
+    assert render_comment("see www.example.com") == (
+        f'<p>see <a href="http://www.example.com" {UGC}>www.example.com</a></p>'
+    )
+    assert render_comment("[x](https://example.com/a)") == (
+        f'<p><a href="https://example.com/a" {UGC}>x</a></p>'
+    )
+
+
+def test_sanitizer_replaces_rel_given_in_comments() -> None:
+    html = sanitize('<a href="https://example.com" rel="me">x</a>')
+    assert html == f'<a href="https://example.com" {UGC}>x</a>'
+
+
+def test_file_names_are_not_linkified() -> None:
+    assert render_comment("edit views.py") == "<p>edit views.py</p>"
+
+
+def test_post_links_get_noopener_only_when_external() -> None:
+    html = render_post("[out](https://example.com) [in](/about/)")
+    assert '<a href="https://example.com" rel="noopener">out</a>' in html
+    assert '<a href="/about/">in</a>' in html
+
+
+def test_images_are_stripped_in_comments_and_kept_in_posts() -> None:
+    source = "![A red bicycle](/media/bike.png)"
+    assert "<img" not in render_comment(source)
+    assert render_post(source) == '<p><img alt="A red bicycle" src="/media/bike.png"></p>'
+
+
+def test_post_images_lose_data_urls() -> None:
+    html = render_post("![x](data:image/png;base64,AAAA)")
+    assert html == '<p><img alt="x"></p>'
+
+
+def test_post_tables_use_align_not_style() -> None:
+    html = render_post("| a | b |\n|:--|--:|\n| 1 | 2 |\n")
+    assert '<th align="left">a</th>' in html
+    assert '<td align="right">2</td>' in html
+    assert "style" not in html
+
+
+def test_post_fenced_code_is_highlighted_with_classes() -> None:
+    html = render_post("```python\ndef f():\n    return [1]\n```\n")
+    assert html.startswith('<div class="highlight"><pre><span></span><code>')
+    assert '<span class="k">def</span>' in html
+    assert "style" not in html
+
+
+def test_post_footnotes_and_heading_ids_survive() -> None:
+    html = render_post("## A heading\n\nText.[^1]\n\n[^1]: The note.\n")
+    assert '<h2 id="a-heading">A heading</h2>' in html
+    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in html
+    assert '<li id="fn:1">' in html
+
+
+def test_post_classes_and_ids_are_allowlisted() -> None:
+    html = sanitize(
+        '<div class="admin-bar" id="x"><span class="k" onclick="x">a</span></div>',
+        "post",
+    )
+    assert html == '<div><span class="k">a</span></div>'
+
+
+def test_unknown_profile_is_an_error() -> None:
+    with pytest.raises(ValueError, match="profile"):
+        sanitize("<p>x</p>", "trusted")
+
+
+@pytest.mark.parametrize("profile", ["comment", "post"])
+@pytest.mark.parametrize(
+    "source",
+    [*CORPUS, "a < b & c > d", "<p><a href='/x' title='\"q\"'>y</a> www.example.com"],
+)
+def test_sanitize_is_idempotent(source: str, profile: str) -> None:
+    once = sanitize(source, profile)
+    assert sanitize(once, profile) == once
+    rendered = render_comment(source) if profile == "comment" else render_post(source)
+    assert sanitize(rendered, profile) == rendered
+
+
+def test_excerpt_is_the_first_top_level_paragraph_with_text() -> None:
+    html = render_post(
+        "> A quote first.\n\n![only an image](/x.png)\n\nFirst *real* one.\n\nSecond."
+    )
+    assert excerpt_html(html) == "<p>First <em>real</em> one.</p>"
+    assert excerpt_html(render_post("## Only a heading")) == ""
+    assert excerpt_html("") == ""
+
+
+def test_plain_text_decodes_and_collapses_whitespace() -> None:
+    html = render_post("# Title\n\nFish &amp; *chips*\nand   peas.\n\n- one\n- two")
+    assert plain_text(html) == "Title Fish & chips and peas. one two"
+
+
+def test_render_inline_text_escapes_and_keeps_line_breaks() -> None:
+    text = 'Ada <Lovelace>\r\n"Analyst" & poet'
+    assert render_inline_text(text) == (
+        "Ada &lt;Lovelace&gt;<br>\n&quot;Analyst&quot; &amp; poet"
+    )
+
+
+def test_rendering_is_thread_safe() -> None:
+    sources = [f"Comment {i} with [a link](https://example.com/{i})" for i in range(40)]
+    expected = [render_comment(source) for source in sources]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(render_comment, sources * 5))
+    assert results == expected * 5

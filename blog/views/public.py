@@ -4,34 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request
 from sqlalchemy import Select
 
 from blog import reading
 from blog.extensions import db
-from blog.models import Post, Taxonomy
+from blog.models import Taxonomy
 from blog.presentation import zone_of
 from blog.views.hooks import current_settings
+from blog.views.links import article_url, public_url
 
 bp = Blueprint("public", __name__)
 
 
-def article_url(post: Post, **kwargs: Any) -> str:
-    """``/YYYY/MM/slug/``, dated in the site's time zone."""
-    assert post.published_at is not None
-    local = post.published_at.astimezone(zone_of(current_settings()))
-    return url_for(
-        "public.article",
-        year=local.year,
-        month=f"{local.month:02d}",
-        slug=post.slug,
-        **kwargs,
-    )
-
-
 @bp.app_context_processor
 def link_helpers() -> dict[str, Any]:
-    return {"article_url": article_url}
+    return {"article_url": article_url, "public_url": public_url}
 
 
 def render_listing(

@@ -1,0 +1,1 @@
+"""Fixtures for comments and spam checking (``make_comment``, ``akismet_server``)."""

@@ -1,0 +1,1 @@
+"""Fixtures for events (``make_event``)."""

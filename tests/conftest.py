@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 from werkzeug.serving import make_server
 
 from blog import create_app, passwords, publishing
@@ -37,11 +38,33 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-def database_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    return (
-        os.environ.get("BLOG_TEST_DATABASE_URL")
-        or f"sqlite:///{tmp_path / 'blog.sqlite3'}"
-    )
+def database_config(tmp_path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """SQLite in the test's folder, or a schema of its own on PostgreSQL.
+
+    A schema per test lets parallel runs share one PostgreSQL database.
+    """
+    url = os.environ.get("BLOG_TEST_DATABASE_URL")
+    if not url:
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'blog.sqlite3'}"}
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "connect_args": {"options": f"-csearch_path={schema}"}
+        },
+        "TEST_SCHEMA": schema,
+    }
+
+
+def drop_test_schema(app: Flask) -> None:
+    schema = app.config.get("TEST_SCHEMA")
+    if schema:
+        with db.engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 @pytest.fixture
@@ -55,7 +78,7 @@ def app(tmp_path, app_config: dict[str, Any]) -> Iterator[Flask]:  # type: ignor
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
-        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        **database_config(tmp_path),
         "WTF_CSRF_ENABLED": False,
         "SITE_URL": "http://localhost",
         "AKISMET_API_KEY": "",
@@ -75,6 +98,7 @@ def app(tmp_path, app_config: dict[str, Any]) -> Iterator[Flask]:  # type: ignor
     with app.app_context():
         db.session.remove()
         db.drop_all()
+        drop_test_schema(app)
         db.engine.dispose()
 
 

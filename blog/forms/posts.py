@@ -1,4 +1,4 @@
-"""WTForms for the dashboard and accounts. Labels are contracts (DESIGN.md)."""
+"""Forms for writing: posts, terms, site settings and action buttons."""
 
 from __future__ import annotations
 
@@ -6,34 +6,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    EmailField,
-    HiddenField,
     IntegerField,
-    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
-
-
-class LoginForm(FlaskForm):
-    login = StringField(
-        "Username or Email", validators=[DataRequired(), Length(max=254)]
-    )
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
-    remember = BooleanField("Remember Me")
-    next = HiddenField()
-
-
-class SetupForm(FlaskForm):
-    site_title = StringField("Site Title", validators=[DataRequired(), Length(max=200)])
-    username = StringField("Username", validators=[DataRequired(), Length(max=60)])
-    email = EmailField(
-        "Your Email", validators=[DataRequired(), Email(), Length(max=254)]
-    )
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class PostForm(FlaskForm):

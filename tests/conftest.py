@@ -27,7 +27,7 @@ from blog.models import Post, Role, User, utcnow
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = passwords.hash_password(PASSWORD)
 pytest_plugins = ["tests.fixtures_comments", "tests.fixtures_events"]
-KEEP_ENV = {"BLOG_TEST_DATABASE_URL", "BLOG_REQUIRE_BROWSER"}
+KEEP_ENV = {"BLOG_TEST_DATABASE_URL", "BLOG_REQUIRE_BROWSER", "BLOG_UPDATE_SCREENSHOTS"}
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """The models, one module per aggregate; importing this registers them all."""
 
 from blog.models.base import utcnow
+from blog.models.event import Event, EventPerson, EventSponsor, EventStatus, PersonRole
 from blog.models.media import Media
 from blog.models.post import Post, PostKind, PostStatus, SlugRedirect
 from blog.models.setting import Setting
@@ -8,8 +9,13 @@ from blog.models.term import Taxonomy, Term, post_terms
 from blog.models.user import LoginFailure, Role, User
 
 __all__ = [
+    "Event",
+    "EventPerson",
+    "EventSponsor",
+    "EventStatus",
     "LoginFailure",
     "Media",
+    "PersonRole",
     "Post",
     "PostKind",
     "PostStatus",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.extensions import db
 from blog.models.base import UTCDateTime, utcnow
+from blog.models.media import Media
 from blog.models.term import Taxonomy, Term, post_terms
 from blog.models.user import User
 
@@ -52,11 +53,18 @@ class Post(db.Model):
         UTCDateTime, default=utcnow, onupdate=utcnow
     )
     comments_open: Mapped[bool] = mapped_column(default=True)
+    featured_image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media.id", ondelete="SET NULL"), index=True
+    )
+    featured_image_alt: Mapped[str] = mapped_column(String(300), default="")
+    featured_image_caption: Mapped[str] = mapped_column(String(500), default="")
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     terms: Mapped[list[Term]] = relationship(
         secondary=post_terms, order_by=Term.name, lazy="selectin"
     )
+    #: Joined with the post itself, so pages stay at a constant query count.
+    featured_image: Mapped[Media | None] = relationship(lazy="joined")
 
     @property
     def categories(self) -> list[Term]:

@@ -13,6 +13,8 @@ from blog.extensions import db
 class Taxonomy(enum.StrEnum):
     CATEGORY = "category"
     TAG = "tag"
+    AUDIENCE = "audience"  # an event's "Open to"
+    UNIT = "unit"  # an event's organising units
 
 
 post_terms = Table(

@@ -1,6 +1,7 @@
 """The models, one module per aggregate; importing this registers them all."""
 
 from blog.models.base import utcnow
+from blog.models.comment import Comment, CommentEvent, CommentStatus, SpamCheck
 from blog.models.event import Event, EventPerson, EventSponsor, EventStatus, PersonRole
 from blog.models.media import Media
 from blog.models.post import Post, PostKind, PostStatus, SlugRedirect
@@ -9,6 +10,9 @@ from blog.models.term import Taxonomy, Term, post_terms
 from blog.models.user import LoginFailure, Role, User
 
 __all__ = [
+    "Comment",
+    "CommentEvent",
+    "CommentStatus",
     "Event",
     "EventPerson",
     "EventSponsor",
@@ -22,6 +26,7 @@ __all__ = [
     "Role",
     "Setting",
     "SlugRedirect",
+    "SpamCheck",
     "Taxonomy",
     "Term",
     "User",

@@ -1,0 +1,129 @@
+"""Comments on posts, and the audit trail of everything that happened to each."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blog.extensions import db
+from blog.models.base import UTCDateTime, utcnow
+from blog.models.post import Post
+from blog.models.user import User
+
+
+class CommentStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    SPAM = "spam"
+    TRASH = "trash"
+
+
+class SpamCheck(enum.StrEnum):
+    """What Akismet said; ``unchecked`` comments are retried by the recheck job."""
+
+    UNCHECKED = "unchecked"
+    HAM = "ham"
+    SPAM = "spam"
+    DISCARD = "discard"
+    ERROR = "error"  # gave up retrying
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index(
+            "ix_comments_post_id_status_submitted_at",
+            "post_id",
+            "status",
+            "submitted_at",
+        ),
+        Index("ix_comments_status_submitted_at", "status", "submitted_at"),
+        Index("ix_comments_author_email_submitted_at", "author_email", "submitted_at"),
+        Index("ix_comments_author_ip_submitted_at", "author_ip", "submitted_at"),
+        # Two identical concurrent submissions make one row.
+        UniqueConstraint(
+            "post_id", "content_hash", name="uq_comments_post_id_content_hash"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="SET NULL"), index=True
+    )
+    #: Staff commenting as themselves; ``None`` for readers.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    author_name: Mapped[str] = mapped_column(String(100))
+    author_email: Mapped[str] = mapped_column(String(254))
+    author_url: Mapped[str] = mapped_column(String(200), default="")
+    author_ip: Mapped[str] = mapped_column(String(45), default="")
+    author_user_agent: Mapped[str] = mapped_column(String(500), default="")
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    #: ``rendering.RENDERER_VERSION`` that produced ``body_html``.
+    rendered_version: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default=CommentStatus.PENDING)
+    spam_check: Mapped[str] = mapped_column(String(20), default=SpamCheck.UNCHECKED)
+    submitted_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, index=True
+    )
+    #: The secret in the author's "awaiting moderation" link.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: sha256 of author and body: the same words twice from one author are a duplicate.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    #: The Akismet fields as first submitted, for submit-spam and submit-ham.
+    submitted: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: A moderator notification waits to be sent (mail was off or failed).
+    notification_pending: Mapped[bool] = mapped_column(default=False, index=True)
+
+    post: Mapped[Post] = relationship(lazy="joined", innerjoin=True)
+    user: Mapped[User | None] = relationship(lazy="select")
+    events: Mapped[list[CommentEvent]] = relationship(
+        back_populates="comment",
+        order_by="CommentEvent.at, CommentEvent.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="select",
+    )
+
+    @property
+    def is_reply(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.user_id is not None
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} {self.status}>"
+
+
+class CommentEvent(db.Model):
+    """One change to a comment: who, what, when, why."""
+
+    __tablename__ = "comment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    comment: Mapped[Comment] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<CommentEvent {self.comment_id} {self.action}>"

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from blog import presentation
-from blog.site_settings import load_settings
+from blog.extensions import db
+from blog.site_settings import DEFAULTS, load_settings
 
 
 def current_settings() -> dict[str, Any]:
-    """Site settings, read once per request."""
+    """Site settings, read once per request.
+
+    Falls back to the defaults when the database cannot answer, so that the
+    error page itself can still be shown.
+    """
     if "site_settings" not in g:
-        g.site_settings = load_settings()
+        try:
+            g.site_settings = load_settings()
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.warning("Site settings unavailable; using defaults")
+            g.site_settings = dict(DEFAULTS)
     return g.site_settings
 
 

@@ -1,0 +1,340 @@
+"""The calendar module: .ics files, "Add to calendar" links, "when", JSON-LD.
+
+Most tests build events in memory (no database); the SEQUENCE test saves
+through the service, since it is the service that counts versions.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from blog import calendar, events
+from blog.extensions import db
+from blog.models import (
+    Event,
+    EventPerson,
+    EventSponsor,
+    Post,
+    Role,
+    Taxonomy,
+    Term,
+    User,
+)
+from tests.fixtures_events import event_input
+
+SITE = "https://blog.example.org"
+NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def make(
+    start: datetime,
+    end: datetime,
+    *,
+    zone: str = "America/New_York",
+    all_day: bool = False,
+    post_id: int = 7,
+    **fields,
+) -> Post:
+    """An unsaved event post; times given in UTC."""
+    post = Post(
+        id=post_id,
+        kind="event",
+        title="Bridges & <Talks>",
+        slug="bridges",
+        body_html="<p>Two <em>voices</em>, one table.</p>",
+        terms=[],
+        updated_at=NOW,
+    )
+    post.event = Event(
+        starts_at=start,
+        ends_at=end,
+        timezone=zone,
+        all_day=all_day,
+        status=fields.pop("status", "scheduled"),
+        sequence=fields.pop("sequence", 0),
+        venue_name=fields.pop("venue_name", "Hall of Maps"),
+        venue_address=fields.pop("venue_address", "1 Quay Street"),
+        room=fields.pop("room", "Room 220"),
+        online_url=fields.pop("online_url", ""),
+        contact_name=fields.pop("contact_name", "Dana Lee"),
+        contact_email=fields.pop("contact_email", "dana@example.org"),
+        people=fields.pop("people", []),
+        sponsors=fields.pop("sponsors", []),
+        **fields,
+    )
+    return post
+
+
+def parse(post: Post) -> icalendar.Event:
+    cal = calendar.calendar(
+        [post],
+        url_for_post=lambda p: f"{SITE}/events/{p.slug}/",
+        site_url=SITE,
+        now=NOW,
+    )
+    parsed = icalendar.Calendar.from_ical(calendar.ics(cal))
+    (item,) = parsed.walk("VEVENT")
+    return item
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_the_ics_file_parses_and_holds_every_property():
+    post = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21, 30))
+    item = parse(post)
+    assert str(item["uid"]) == "event-7@blog.example.org"
+    assert item.decoded("dtstamp") == NOW
+    assert str(item["summary"]) == "Bridges & <Talks>"
+    assert str(item["description"]) == "Two voices, one table."
+    assert str(item["location"]) == "Room 220, Hall of Maps, 1 Quay Street"
+    assert str(item["url"]) == f"{SITE}/events/bridges/"
+    assert str(item["organizer"]) == "mailto:dana@example.org"
+    assert item["organizer"].params["CN"] == "Dana Lee"
+    assert str(item["status"]) == "CONFIRMED"
+    assert int(item["sequence"]) == 0
+
+
+def test_the_local_time_and_zone_are_kept_with_a_matching_vtimezone():
+    post = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21, 30))
+    cal = calendar.calendar([post], url_for_post=lambda p: SITE, site_url=SITE, now=NOW)
+    text = calendar.ics(cal).decode()
+    assert "DTSTART;TZID=America/New_York:20240314T160000" in text
+    assert "DTEND;TZID=America/New_York:20240314T173000" in text
+    parsed = icalendar.Calendar.from_ical(text)
+    assert [tz.tz_name for tz in parsed.timezones] == ["America/New_York"]
+    start = next(iter(parsed.walk("VEVENT"))).decoded("dtstart")
+    assert start == utc(2024, 3, 14, 20)
+
+
+def test_an_event_in_another_zone_shows_its_own_local_time():
+    # 9:30 a.m. in Tokyo is half past midnight UTC.
+    post = make(utc(2024, 5, 2, 0, 30), utc(2024, 5, 2, 2), zone="Asia/Tokyo")
+    item = parse(post)
+    start = item.decoded("dtstart")
+    assert (start.hour, start.minute) == (9, 30)
+    assert str(item["dtstart"].params["TZID"]) == "Asia/Tokyo"
+    assert start == utc(2024, 5, 2, 0, 30)
+    assert calendar.when(post.event) == "Thursday, May 2, 2024, 9:30–11:00 a.m. JST"
+
+
+def test_the_day_after_the_spring_change_uses_daylight_time():
+    # New York moved its clocks on March 10, 2024: 4 p.m. is now UTC-4.
+    data = event_input(start="2024-03-11 16:00", end="2024-03-11 17:00")
+    start, end = events.event_times(data)
+    post = make(start, end)
+    assert start == utc(2024, 3, 11, 20)
+    item = parse(post)
+    assert item.decoded("dtstart") == start
+    assert calendar.when(post.event) == "Monday, March 11, 2024, 4:00–5:00 p.m. EDT"
+    google = _google_instants(post)
+    outlook = _outlook_instants(post)
+    assert google == outlook == (start, end)
+
+
+def test_an_event_spanning_the_autumn_change_keeps_its_length():
+    # Saturday 10 p.m. EDT to Sunday 2 a.m. EST: the clock goes back at 2 a.m.
+    zone = ZoneInfo("America/New_York")
+    start = datetime(2024, 11, 2, 22, 0, tzinfo=zone).astimezone(UTC)
+    end = datetime(2024, 11, 3, 2, 0, tzinfo=zone).astimezone(UTC)
+    assert end - start == timedelta(hours=5)
+    post = make(start, end)
+    item = parse(post)
+    assert item.decoded("dtstart") == start and item.decoded("dtend") == end
+    # (Python subtracts wall times within one zone, so compare in UTC.)
+    length = item.decoded("dtend").astimezone(UTC) - item.decoded("dtstart")
+    assert length == timedelta(hours=5)
+    assert calendar.when(post.event) == (
+        "Saturday, November 2, 2024, 10:00 p.m. EDT – "
+        "Sunday, November 3, 2024, 2:00 a.m. EST"
+    )
+    assert _google_instants(post) == _outlook_instants(post) == (start, end)
+
+
+def _google_instants(post: Post) -> tuple[datetime, datetime]:
+    query = parse_qs(urlsplit(calendar.google_link(post, url=SITE)).query)
+    first, second = query["dates"][0].split("/")
+    return tuple(  # type: ignore[return-value]
+        datetime.strptime(v, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        for v in (first, second)
+    )
+
+
+def _outlook_instants(post: Post) -> tuple[datetime, datetime]:
+    query = parse_qs(urlsplit(calendar.outlook_link(post, url=SITE)).query)
+    return tuple(  # type: ignore[return-value]
+        datetime.fromisoformat(query[key][0]).astimezone(UTC)
+        for key in ("startdt", "enddt")
+    )
+
+
+def test_google_and_outlook_links_carry_the_ics_instant():
+    post = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21, 30))
+    item = parse(post)
+    ics_instants = (item.decoded("dtstart"), item.decoded("dtend"))
+    assert _google_instants(post) == ics_instants
+    assert _outlook_instants(post) == ics_instants
+    google = parse_qs(urlsplit(calendar.google_link(post, url=SITE)).query)
+    assert google["action"] == ["TEMPLATE"]
+    assert google["text"] == ["Bridges & <Talks>"]
+    assert google["ctz"] == ["America/New_York"]
+    assert google["location"] == ["Room 220, Hall of Maps, 1 Quay Street"]
+    assert google["details"][0].endswith(SITE)
+    link = calendar.google_link(post, url=SITE)
+    assert link.startswith("https://calendar.google.com/calendar/render?")
+    outlook = calendar.outlook_link(post, url=SITE)
+    assert outlook.startswith("https://outlook.live.com/calendar/0/action/compose?")
+    assert parse_qs(urlsplit(outlook).query)["subject"] == ["Bridges & <Talks>"]
+    assert parse_qs(urlsplit(outlook).query)["allday"] == ["false"]
+
+
+def test_all_day_events_are_dates_with_an_exclusive_end():
+    zone = ZoneInfo("Europe/Paris")
+    start = datetime(2024, 6, 20, tzinfo=zone).astimezone(UTC)
+    end = datetime(2024, 6, 22, tzinfo=zone).astimezone(UTC)  # two days
+    post = make(start, end, zone="Europe/Paris", all_day=True)
+    item = parse(post)
+    assert item.decoded("dtstart") == date(2024, 6, 20)
+    assert item.decoded("dtend") == date(2024, 6, 22)
+    assert (
+        "DTSTART;VALUE=DATE:20240620"
+        in calendar.ics(
+            calendar.calendar(
+                [post], url_for_post=lambda p: SITE, site_url=SITE, now=NOW
+            )
+        ).decode()
+    )
+    google = parse_qs(urlsplit(calendar.google_link(post, url=SITE)).query)
+    assert google["dates"] == ["20240620/20240622"]
+    outlook = parse_qs(urlsplit(calendar.outlook_link(post, url=SITE)).query)
+    assert (outlook["startdt"], outlook["enddt"], outlook["allday"]) == (
+        ["2024-06-20"],
+        ["2024-06-22"],
+        ["true"],
+    )
+    assert (
+        calendar.when(post.event)
+        == "Thursday, June 20 – Friday, June 21, 2024, all day"
+    )
+
+
+def test_a_one_day_all_day_event():
+    zone = ZoneInfo("Europe/Paris")
+    start = datetime(2024, 6, 20, tzinfo=zone).astimezone(UTC)
+    post = make(start, start + timedelta(days=1), zone="Europe/Paris", all_day=True)
+    assert calendar.when(post.event) == "Thursday, June 20, 2024, all day"
+
+
+def test_cancelled_events_say_so():
+    post = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21), status="cancelled")
+    assert str(parse(post)["status"]) == "CANCELLED"
+    data = calendar.json_ld(post, url=SITE)
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ((16, 0), (17, 30), "Thursday, March 14, 2024, 4:00–5:30 p.m. EDT"),
+        ((11, 0), (12, 30), "Thursday, March 14, 2024, 11:00 a.m.–12:30 p.m. EDT"),
+        ((9, 15), (10, 0), "Thursday, March 14, 2024, 9:15–10:00 a.m. EDT"),
+    ],
+)
+def test_when_reads_like_a_sentence(start, end, expected):
+    zone = ZoneInfo("America/New_York")
+    post = make(
+        datetime(2024, 3, 14, *start, tzinfo=zone).astimezone(UTC),
+        datetime(2024, 3, 14, *end, tzinfo=zone).astimezone(UTC),
+    )
+    assert calendar.when(post.event) == expected
+
+
+def test_zones_without_an_abbreviation_show_their_offset():
+    post = make(utc(2024, 3, 14, 13), utc(2024, 3, 14, 14), zone="America/Sao_Paulo")
+    assert calendar.when(post.event).endswith("10:00–11:00 a.m. UTC-03:00")
+
+
+def test_sequence_grows_with_each_save(app, make_user):
+    editor = make_user(Role.EDITOR)
+    with app.app_context():
+        actor = db.session.get(User, editor.id)
+        data = event_input()
+        post = events.save_event(actor, data, publish=True)
+        assert int(parse(post)["sequence"]) == 0
+        data.post.title = "Talking across borders, again"
+        events.save_event(actor, data, post, publish=True)
+        events.save_event(actor, data, post, publish=True)
+        item = parse(post)
+        assert int(item["sequence"]) == 2
+        assert str(item["uid"]) == f"event-{post.id}@blog.example.org"
+
+
+def test_a_feed_holds_every_event_and_one_vtimezone_per_zone():
+    posts = [
+        make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21), post_id=1),
+        make(utc(2024, 4, 14, 20), utc(2024, 4, 14, 21), post_id=2),
+        make(utc(2024, 4, 15, 8), utc(2024, 4, 15, 9), zone="Europe/Berlin", post_id=3),
+    ]
+    cal = calendar.calendar(
+        posts, url_for_post=lambda p: SITE, site_url=SITE, name="Events", now=NOW
+    )
+    parsed = icalendar.Calendar.from_ical(calendar.ics(cal))
+    assert [str(e["uid"]).split("@")[0] for e in parsed.walk("VEVENT")] == [
+        "event-1",
+        "event-2",
+        "event-3",
+    ]
+    assert sorted(tz.tz_name for tz in parsed.timezones) == [
+        "America/New_York",
+        "Europe/Berlin",
+    ]
+    assert str(parsed["x-wr-calname"]) == "Events"
+
+
+def test_json_ld_describes_the_event():
+    post = make(
+        utc(2024, 3, 14, 20),
+        utc(2024, 3, 14, 21, 30),
+        online_url="https://meet.example/abc",
+        people=[
+            EventPerson(role="speaker", name="Ana Ruiz", affiliation="Harbor U"),
+            EventPerson(role="moderator", name="Ben Okafor", affiliation="Lakeside"),
+        ],
+        sponsors=[EventSponsor(name="Peace Lab", url="https://peace.example")],
+    )
+    post.terms = [
+        Term(taxonomy=Taxonomy.AUDIENCE, name="Students", slug="students"),
+        Term(taxonomy=Taxonomy.UNIT, name="Policy Institute", slug="policy-institute"),
+    ]
+    data = calendar.json_ld(
+        post, url=SITE + "/events/bridges/", image_url=SITE + "/media/x.png"
+    )
+    assert data["@type"] == "Event" and data["name"] == "Bridges & <Talks>"
+    assert data["startDate"] == "2024-03-14T16:00:00-04:00"
+    assert data["endDate"] == "2024-03-14T17:30:00-04:00"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
+    assert data["location"][0]["@type"] == "Place"
+    assert data["location"][1] == {
+        "@type": "VirtualLocation",
+        "url": "https://meet.example/abc",
+    }
+    assert data["performer"] == [
+        {
+            "@type": "Person",
+            "name": "Ana Ruiz",
+            "affiliation": {"@type": "Organization", "name": "Harbor U"},
+        }
+    ]
+    assert data["organizer"] == [{"@type": "Organization", "name": "Policy Institute"}]
+    assert data["sponsor"][0]["url"] == "https://peace.example"
+    assert data["audience"] == [{"@type": "Audience", "audienceType": "Students"}]
+    assert data["image"] == [SITE + "/media/x.png"]
+    assert data["description"] == "Two voices, one table."
+    assert data["url"] == SITE + "/events/bridges/"

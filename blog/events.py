@@ -66,7 +66,7 @@ class EventInput:
     """
 
     post: PostInput
-    start_date: date
+    start_date: date | None
     timezone: str
     start_time: time | None = None
     end_date: date | None = None
@@ -97,6 +97,8 @@ def event_times(data: EventInput) -> tuple[datetime, datetime]:
     """
     if data.timezone not in available_timezones():
         raise PostError("Choose a time zone such as America/New_York.", "timezone")
+    if data.start_date is None:
+        raise PostError("Give the date the event starts.", "start_date")
     zone = ZoneInfo(data.timezone)
     end_date = data.end_date or data.start_date
     if data.all_day:

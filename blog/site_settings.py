@@ -20,6 +20,12 @@ DEFAULTS: dict[str, Any] = {
     "tagline": "Just another blog",
     "timezone": "UTC",
     "posts_per_page": 10,
+    # The promotional block on article and event pages (blog/promo.py).
+    "promo_title": "",
+    "promo_text": "",
+    "promo_image": "",  # a media filename
+    "promo_image_alt": "",
+    "promo_link": "",
 }
 
 

@@ -11,12 +11,14 @@ from flask_login import current_user
 
 from blog import accounts, publishing
 from blog.extensions import db
-from blog.views.dashboard import posts, settings, terms
+from blog.views.dashboard import events, posts, promo, settings, terms
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 bp.register_blueprint(posts.bp)
 bp.register_blueprint(terms.bp)
 bp.register_blueprint(settings.bp)
+bp.register_blueprint(events.bp)
+bp.register_blueprint(promo.bp)
 
 
 @bp.before_request

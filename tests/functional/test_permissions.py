@@ -33,6 +33,17 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
         EDITORS,
     ),
     "dashboard.settings.general": ("GET", "/dashboard/settings/", ADMINS),
+    "dashboard.events.index": ("GET", "/dashboard/events/", EVERYONE),
+    "dashboard.events.new": ("GET", "/dashboard/events/new", EVERYONE),
+    "dashboard.events.edit": ("GET", "/dashboard/events/{event}/edit", EDITORS),
+    "dashboard.events.trash": ("POST", "/dashboard/events/{event}/trash", EDITORS),
+    "dashboard.events.restore": (
+        "POST",
+        "/dashboard/events/{event}/restore",
+        EDITORS,
+    ),
+    "dashboard.events.delete": ("POST", "/dashboard/events/{event}/delete", EDITORS),
+    "dashboard.promo.edit": ("GET", "/dashboard/settings/promo/", ADMINS),
 }
 
 
@@ -48,9 +59,12 @@ def test_every_dashboard_route_is_in_the_matrix(app):
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 @pytest.mark.parametrize("role", [None, *ROLES])
-def test_route_permissions(app, client, make_user, make_post, auth, endpoint, role):
+def test_route_permissions(
+    app, client, make_user, make_post, make_event, auth, endpoint, role
+):
     owner = make_user(Role.ADMIN, "owner")
     post = make_post("Someone else's post", author=owner, categories="Cat")
+    event = make_event("Someone else's event", author=owner)
     with app.app_context():
         from sqlalchemy import select
 
@@ -61,8 +75,11 @@ def test_route_permissions(app, client, make_user, make_post, auth, endpoint, ro
         if endpoint in ("dashboard.posts.delete", "dashboard.posts.restore"):
             db.session.get(Post, post.id).status = "trash"
             db.session.commit()
+        if endpoint in ("dashboard.events.delete", "dashboard.events.restore"):
+            db.session.get(Post, event.id).status = "trash"
+            db.session.commit()
     method, template, allowed = MATRIX[endpoint]
-    path = template.format(post=post.id, term=term_id)
+    path = template.format(post=post.id, term=term_id, event=event.id)
     if role is not None:
         make_user(Role(role), f"the-{role}")
         auth.login(f"the-{role}")

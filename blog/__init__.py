@@ -85,9 +85,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from blog.views import auth, dashboard, events, media, public
+    from blog.views import auth, comments, dashboard, events, media, public
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(comments.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(events.bp)
     app.register_blueprint(media.bp)

@@ -31,6 +31,19 @@ class DefaultConfig:
     MAIL_SERVER = ""
     MAIL_PORT = 25
     MAIL_SENDER = "blog@localhost"
+    MAIL_TIMEOUT = 5.0
+    #: Comments: seconds between two comments from one IP or email address.
+    COMMENT_FLOOD_SECONDS = 15
+    #: A form sent back faster than this (seconds) is held for moderation.
+    COMMENT_MIN_SECONDS = 3
+    #: A form older than this (seconds) is held for moderation.
+    COMMENT_MAX_FORM_AGE = 24 * 3600
+    COMMENT_THREAD_DEPTH = 5
+    COMMENTS_PER_PAGE = 50
+    #: Spam and trashed comments are deleted after this many days.
+    SPAM_RETENTION_DAYS = 15
+    #: Unchecked comments are retried against Akismet for this many days.
+    AKISMET_RETRY_DAYS = 15
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     UPLOAD_MAX_PIXELS = 40_000_000
     WTF_CSRF_TIME_LIMIT = 3600 * 6

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import abort
 
-from blog.models import Post, PostStatus, Role, User
+from blog.models import Comment, Post, PostStatus, Role, User
 
 STAFF_ROLES = frozenset(Role)
 EDITING_ROLES = frozenset({Role.ADMIN, Role.EDITOR})
@@ -52,6 +52,33 @@ def can_manage_settings(user: User) -> bool:
 
 def can_see_all_posts(user: User) -> bool:
     return user.role in EDITING_ROLES
+
+
+def can_moderate(user: User | None, comment: Comment) -> bool:
+    """Editors and admins moderate every comment; authors those on their posts."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role in EDITING_ROLES:
+        return True
+    return user.role == Role.AUTHOR and comment.post.author_id == user.id
+
+
+def can_moderate_some(user: User | None) -> bool:
+    """Whether the user sees the comments area of the dashboard at all."""
+    return user is not None and user.role in EDITING_ROLES | {Role.AUTHOR}
+
+
+def can_moderate_all(user: User | None) -> bool:
+    return user is not None and user.role in EDITING_ROLES
+
+
+def is_moderator_of(user: User | None, post: Post) -> bool:
+    """Moderators of a post's comments skip the flood rule and are approved."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.role in EDITING_ROLES or (
+        user.role == Role.AUTHOR and post.author_id == user.id
+    )
 
 
 def require(allowed: bool) -> None:

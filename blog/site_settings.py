@@ -26,6 +26,17 @@ DEFAULTS: dict[str, Any] = {
     "promo_image": "",  # a media filename
     "promo_image_alt": "",
     "promo_link": "",
+    # Discussion (the comments' local rules, as WordPress has them).
+    "comments_manual_approval": False,
+    "comments_previously_approved": True,
+    "comments_max_links": 2,
+    "comments_moderation_words": "",
+    "comments_disallowed_words": "",
+    "comments_close_after_days": 0,  # 0: never close
+    "akismet_api_key": "",  # overrides the AKISMET_API_KEY config key when set
+    "akismet_key_invalid": False,  # set when Akismet refuses the key
+    "privacy_text": "",  # empty: the default text in templates/public/privacy.html
+    "privacy_html": "",  # privacy_text rendered when saved
 }
 
 
@@ -54,6 +65,24 @@ def validate(values: Mapping[str, Any]) -> None:
         raise SettingsError("The site needs a title.", "title")
     if "posts_per_page" in values and not 1 <= int(values["posts_per_page"]) <= 100:
         raise SettingsError("Between 1 and 100.", "posts_per_page")
+    if "comments_max_links" in values and not 0 <= int(values["comments_max_links"]):
+        raise SettingsError("Zero or more.", "comments_max_links")
+    days = values.get("comments_close_after_days", 0)
+    if not 0 <= int(days) <= 36500:
+        raise SettingsError(
+            "Between 0 (never) and 36500 days.", "comments_close_after_days"
+        )
+    for key in (
+        "comments_moderation_words",
+        "comments_disallowed_words",
+        "privacy_text",
+    ):
+        if len(str(values.get(key, ""))) > 20000:
+            raise SettingsError("Keep this under 20,000 characters.", key)
+    if len(str(values.get("akismet_api_key", ""))) > 100:
+        raise SettingsError(
+            "That does not look like an Akismet key.", "akismet_api_key"
+        )
 
 
 def save_settings(values: Mapping[str, Any]) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request
+from flask_login import current_user
 from sqlalchemy import Select
 
-from blog import reading
+from blog import reading, threads
 from blog.extensions import db
 from blog.models import Taxonomy
 from blog.presentation import zone_of
+from blog.views.comments import comment_context
 from blog.views.hooks import current_settings
 from blog.views.links import article_url, public_url
 
@@ -36,6 +38,7 @@ def render_listing(
         template,
         pagination=pagination,
         posts=pagination.items,
+        comment_counts=threads.approved_counts(p.id for p in pagination.items),
         categories=reading.navigation_categories(),
         **context,
     )
@@ -62,6 +65,7 @@ def article(year: int, month: str, slug: str):  # type: ignore[no-untyped-def]
         post=post,
         neighbours=reading.neighbours(post),
         categories=reading.navigation_categories(),
+        **comment_context(post, current_user),
     )
 
 

@@ -14,11 +14,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 
 from blog import calendar, events, reading
 from blog.extensions import db
 from blog.models import Post, PostKind, Taxonomy, utcnow
 from blog.promo import current_promo
+from blog.views.comments import comment_context
 from blog.views.hooks import current_settings
 from blog.views.links import public_url
 
@@ -128,19 +130,8 @@ def detail(slug: str):  # type: ignore[no-untyped-def]
         ),
         promo=current_promo(settings),
         categories=reading.navigation_categories(),
-        **_discussion(post),
+        **comment_context(post, current_user),
     )
-
-
-def _discussion(post: Post) -> dict[str, Any]:
-    """The comment thread and form, built as the article page builds them."""
-    try:
-        from blog.views.comments import comment_context
-    except ImportError:  # comments not installed
-        return {}
-    from flask_login import current_user
-
-    return comment_context(post, current_user)
 
 
 def _ics_response(body: bytes, filename: str) -> Response:

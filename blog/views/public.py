@@ -8,10 +8,11 @@ from flask import Blueprint, abort, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import Select
 
-from blog import reading, threads
+from blog import events, reading, threads
 from blog.extensions import db
 from blog.models import Taxonomy
 from blog.presentation import zone_of
+from blog.promo import current_promo
 from blog.views.comments import comment_context
 from blog.views.hooks import current_settings
 from blog.views.links import article_url, public_url
@@ -46,7 +47,11 @@ def render_listing(
 
 @bp.get("/")
 def home():  # type: ignore[no-untyped-def]
-    return render_listing(reading.visible(), "public/home.html")
+    return render_listing(
+        reading.visible(),
+        "public/home.html",
+        upcoming_events=events.upcoming_summary(),
+    )
 
 
 @bp.get("/<int:year>/<month>/<slug>/")
@@ -65,6 +70,7 @@ def article(year: int, month: str, slug: str):  # type: ignore[no-untyped-def]
         post=post,
         neighbours=reading.neighbours(post),
         categories=reading.navigation_categories(),
+        promo=current_promo(current_settings()),
         **comment_context(post, current_user),
     )
 

@@ -13,6 +13,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -89,14 +90,14 @@ class BulkForm(FlaskForm):
     action = SelectField(
         "Bulk actions",
         choices=[
-            ("", "Bulk actions"),
-            ("approve", "Approve"),
-            ("unapprove", "Unapprove"),
-            ("spam", "Spam"),
-            ("not_spam", "Not Spam"),
-            ("trash", "Trash"),
-            ("restore", "Restore"),
-            ("delete", "Delete Permanently"),
+            SelectChoice("", "Bulk actions"),
+            SelectChoice("approve", "Approve"),
+            SelectChoice("unapprove", "Unapprove"),
+            SelectChoice("spam", "Spam"),
+            SelectChoice("not_spam", "Not Spam"),
+            SelectChoice("trash", "Trash"),
+            SelectChoice("restore", "Restore"),
+            SelectChoice("delete", "Delete Permanently"),
         ],
     )
 

@@ -15,6 +15,7 @@ ROLES = ["contributor", "author", "editor", "admin"]
 EVERYONE = set(ROLES)
 EDITORS = {"editor", "admin"}
 ADMINS = {"admin"}
+MODERATORS = {"author", "editor", "admin"}
 
 #: endpoint -> (method, path template, roles allowed)
 MATRIX: dict[str, tuple[str, str, set[str]]] = {
@@ -44,6 +45,32 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     ),
     "dashboard.events.delete": ("POST", "/dashboard/events/{event}/delete", EDITORS),
     "dashboard.promo.edit": ("GET", "/dashboard/settings/promo/", ADMINS),
+    # Comments: editors and admins moderate all; authors only on their own
+    # posts (the comment here is on someone else's post).
+    "dashboard.comments.index": ("GET", "/dashboard/comments/", MODERATORS),
+    "dashboard.comments.act": (
+        "POST",
+        "/dashboard/comments/{comment}/approve",
+        EDITORS,
+    ),
+    "dashboard.comments.bulk": ("POST", "/dashboard/comments/bulk", MODERATORS),
+    "dashboard.comments.edit": ("GET", "/dashboard/comments/{comment}/edit", EDITORS),
+    "dashboard.comments.reply": (
+        "GET",
+        "/dashboard/comments/{comment}/reply",
+        EDITORS,
+    ),
+    "dashboard.comments.recheck": ("POST", "/dashboard/comments/recheck", MODERATORS),
+    "dashboard.discussion.edit_discussion": (
+        "GET",
+        "/dashboard/settings/discussion/",
+        ADMINS,
+    ),
+    "dashboard.discussion.verify_key": (
+        "POST",
+        "/dashboard/settings/discussion/verify-key",
+        ADMINS,
+    ),
 }
 
 
@@ -60,10 +87,11 @@ def test_every_dashboard_route_is_in_the_matrix(app):
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 @pytest.mark.parametrize("role", [None, *ROLES])
 def test_route_permissions(
-    app, client, make_user, make_post, make_event, auth, endpoint, role
+    app, client, make_user, make_post, make_event, make_comment, auth, endpoint, role
 ):
     owner = make_user(Role.ADMIN, "owner")
     post = make_post("Someone else's post", author=owner, categories="Cat")
+    comment = make_comment(post, status="pending")
     event = make_event("Someone else's event", author=owner)
     with app.app_context():
         from sqlalchemy import select
@@ -79,7 +107,9 @@ def test_route_permissions(
             db.session.get(Post, event.id).status = "trash"
             db.session.commit()
     method, template, allowed = MATRIX[endpoint]
-    path = template.format(post=post.id, term=term_id, event=event.id)
+    path = template.format(
+        post=post.id, term=term_id, event=event.id, comment=comment.id
+    )
     if role is not None:
         make_user(Role(role), f"the-{role}")
         auth.login(f"the-{role}")

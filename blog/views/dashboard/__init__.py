@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from blog import accounts, publishing
 from blog.extensions import db
-from blog.views.dashboard import events, posts, promo, settings, terms
+from blog.views.dashboard import comments, events, posts, promo, settings, terms
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 bp.register_blueprint(posts.bp)
@@ -19,6 +19,9 @@ bp.register_blueprint(terms.bp)
 bp.register_blueprint(settings.bp)
 bp.register_blueprint(events.bp)
 bp.register_blueprint(promo.bp)
+bp.register_blueprint(comments.bp)
+bp.register_blueprint(comments.discussion_bp)
+bp.context_processor(comments.nav_counts)
 
 
 @bp.before_request

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from PIL import Image
 
 from blog import events, publishing
 from blog.extensions import db
 from blog.models import Post, Role, User, utcnow
+
+
+def png_bytes(size: tuple[int, int] = (40, 30), colour: str = "teal") -> bytes:
+    """A small real PNG, for uploads."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def event_input(
@@ -69,7 +79,10 @@ def make_event(app: Flask, make_user: Callable[..., User]) -> Callable[..., Post
         with app.app_context():
             actor = db.session.get(User, author.id)
             post = events.save_event(
-                actor, event_input(title, **fields), publish=publish
+                actor,
+                event_input(title, **fields),
+                publish=publish,
+                folder=Path(app.instance_path) / "uploads",
             )
             db.session.refresh(post)
             _ = post.terms, post.author, post.featured_image

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from blog import accounts, publishing
+from blog import cli_comments as comments_cli
 from blog.extensions import db
 from blog.models import Role
 from blog.passwords import PasswordRejected
@@ -73,3 +74,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(load_demo)
     app.cli.add_command(rerender)
+    app.cli.add_command(comments_cli.comments)

@@ -52,7 +52,9 @@ def test_akismet_notice_links_to_privacy(client, make_post, akismet_server):
     assert "Akismet" in privacy and "never published" in privacy
 
 
-def test_held_comment_goes_to_the_authors_private_link(app, client, make_post, post_comment):
+def test_held_comment_goes_to_the_authors_private_link(
+    app, client, make_post, post_comment
+):
     post = make_post("Talks")
     response = post_comment(post, "First!", name="Ann", email="ann@example.net")
     assert response.status_code == 303
@@ -87,12 +89,17 @@ def test_approved_comment_lands_on_itself(app, client, make_post, post_comment):
     html = client.get(url_of(post)).get_data(as_text=True)
     assert f'id="comment-{comment.id}"' in html
     assert "Hello <em>there</em>" in html
-    assert '<a class="url fn" href="https://bo.example" rel="external nofollow ugc">Bo</a>' in html
+    assert (
+        '<a class="url fn" href="https://bo.example" rel="external nofollow ugc">Bo</a>'
+        in html
+    )
     assert f'href="#comment-{comment.id}"><time' in html
     assert "1 Reply to" in html
 
 
-def test_previously_approved_author_is_approved(app, client, make_post, make_comment, post_comment):
+def test_previously_approved_author_is_approved(
+    app, client, make_post, make_comment, post_comment
+):
     post = make_post("Talks")
     make_comment(post, name="Cy", email="cy@example.net")
     post_comment(post, "Again me", name="Cy", email="cy@example.net")
@@ -117,7 +124,9 @@ def test_previously_approved_author_is_approved(app, client, make_post, make_com
         ("comment", "[" * 8000, "the limit is 5,000"),
     ],
 )
-def test_invalid_fields_keep_the_text(app, make_post, post_comment, field, value, message):
+def test_invalid_fields_keep_the_text(
+    app, make_post, post_comment, field, value, message
+):
     post = make_post("Talks")
     fields = {"name": "Ann", "email": "ann@example.net", "url": "", "body": "Kept text"}
     fields["body" if field == "comment" else field] = value
@@ -181,7 +190,9 @@ def test_flood_gets_429_with_the_text_kept(app, make_post, post_comment):
     assert len(rows(app)) == 1
 
 
-def test_moderators_are_not_flood_limited(app, client, make_post, auth, make_user, post_comment):
+def test_moderators_are_not_flood_limited(
+    app, client, make_post, auth, make_user, post_comment
+):
     editor = make_user(Role.EDITOR, "eddie", display_name="Eddie Editor")
     post = make_post("Talks")
     app.config["COMMENT_FLOOD_SECONDS"] = 15
@@ -195,7 +206,9 @@ def test_moderators_are_not_flood_limited(app, client, make_post, auth, make_use
     assert "Staff" in html
 
 
-def test_post_author_is_marked_author(app, client, make_post, auth, make_user, post_comment):
+def test_post_author_is_marked_author(
+    app, client, make_post, auth, make_user, post_comment
+):
     author = make_user(Role.AUTHOR, "writer")
     post = make_post("Mine", author=author)
     auth.login(author)
@@ -291,7 +304,9 @@ def test_thread_depth_is_capped(app, client, make_post, make_comment):
 def test_comment_pages_after_the_limit(app, client, make_post, make_comment):
     app.config["COMMENTS_PER_PAGE"] = 3
     post = make_post("Popular")
-    made = [make_comment(post, f"Comment number {n}.", minutes_ago=60 - n) for n in range(7)]
+    made = [
+        make_comment(post, f"Comment number {n}.", minutes_ago=60 - n) for n in range(7)
+    ]
     first = client.get(url_of(post)).get_data(as_text=True)
     assert "Comment number 0." in first and "Comment number 3." not in first
     assert "Page 1 of 3" in first and "Newer Comments" in first
@@ -303,7 +318,11 @@ def test_comment_pages_after_the_limit(app, client, make_post, make_comment):
 def test_remember_me_cookie(app, client, make_post, post_comment):
     post = make_post("Talks")
     response = post_comment(
-        post, "Hi", name="Rita", email="rita@example.net", url="https://rita.example",
+        post,
+        "Hi",
+        name="Rita",
+        email="rita@example.net",
+        url="https://rita.example",
         remember="y",
     )
     cookie = response.headers["Set-Cookie"]
@@ -350,7 +369,9 @@ def test_public_get_writes_nothing(app, client, make_post, make_comment, count_q
     with count_queries() as counter:
         client.get(url_of(post))
         client.get(url_of(post) + "?replytocom=1")
-    writes = [s for s in counter.statements if not s.lstrip().upper().startswith("SELECT")]
+    writes = [
+        s for s in counter.statements if not s.lstrip().upper().startswith("SELECT")
+    ]
     assert writes == []
 
 

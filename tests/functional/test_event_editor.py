@@ -1,0 +1,279 @@
+"""The event editor, without JavaScript: create an event like the seed, rows
+for people and sponsors (add, remove, reorder), the image's alt text, and
+the promotional block's settings page."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from blog.events import PersonInput, SponsorInput
+from blog.extensions import db
+from blog.models import Event, Post, Role, Setting
+from tests.fixtures_events import png_bytes
+
+
+def seed_form(**overrides):
+    data = {
+        "title": "Quiet Channels: Can Unofficial Talks Restart Diplomacy?",
+        "status": "scheduled",
+        "start_date": "2031-03-13",
+        "start_time": "16:00",
+        "end_date": "2031-03-13",
+        "end_time": "17:30",
+        "timezone": "America/New_York",
+        "venue_name": "Lakeside Hall",
+        "room": "Room 341",
+        "body": "When official talks stall, do quiet channels help?\n\n> Keep talking.",
+        "speakers-0-name": "Mira Castellanos",
+        "speakers-0-affiliation": "Harbor University",
+        "speakers-0-position": "1",
+        "speakers-1-name": "Tomas Eriksen",
+        "speakers-1-affiliation": "Northfield Policy Centre",
+        "speakers-1-position": "2",
+        "speakers-2-name": "Aiko Brandt",
+        "speakers-2-affiliation": "Bridgeway Foundation",
+        "speakers-2-position": "3",
+        "moderators-0-name": "Samuel Okoro",
+        "moderators-0-affiliation": "Riverton College",
+        "moderators-0-role": "moderator",
+        "moderators-0-position": "1",
+        "sponsors-0-name": "The Lantern Project",
+        "sponsors-0-url": "https://lantern.example",
+        "sponsors-0-position": "1",
+        "sponsors-1-name": "Programme on Conflict and Cooperation",
+        "sponsors-1-position": "2",
+        "categories": "Diplomacy",
+        "audiences": "Faculty, Staff, The public, Students",
+        "units": "Institute for Global Dialogue, East Asia Programme",
+        "contact_name": "Priya Nandakumar",
+        "contact_email": "priya@example.org",
+        "contact_phone": "+1 555 0100",
+        "accommodations_deadline": "2031-03-06",
+        "featured_image": (io.BytesIO(png_bytes()), "hall.png"),
+        "featured_image_alt": "The old lecture hall in winter",
+        "featured_image_caption": "Lakeside Hall, before the new wing",
+        "comments_open": "y",
+        "action": "publish",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def post_form(client, url, data):
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def test_an_editor_creates_an_event_like_the_seed(app, client, make_user, auth):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    assert "Add New Event" in client.get("/dashboard/events/new").get_data(True)
+    response = post_form(client, "/dashboard/events/new", seed_form())
+    assert response.status_code == 302, response.get_data(True)
+    with app.app_context():
+        post = db.session.scalar(select(Post))
+        event = db.session.get(Event, post.id)
+        assert post.kind == "event" and post.status == "published"
+        assert event.starts_at == datetime(2031, 3, 13, 20, 0, tzinfo=UTC)
+        assert event.ends_at == datetime(2031, 3, 13, 21, 30, tzinfo=UTC)
+        assert [(p.name, p.affiliation) for p in event.speakers] == [
+            ("Mira Castellanos", "Harbor University"),
+            ("Tomas Eriksen", "Northfield Policy Centre"),
+            ("Aiko Brandt", "Bridgeway Foundation"),
+        ]
+        assert [(p.name, p.role) for p in event.moderators] == [
+            ("Samuel Okoro", "moderator")
+        ]
+        assert [s.name for s in event.sponsors] == [
+            "The Lantern Project",
+            "Programme on Conflict and Cooperation",
+        ]
+        assert len(event.audiences) == 4 and len(event.units) == 2
+        assert post.featured_image is not None
+        assert post.featured_image_alt == "The old lecture hall in winter"
+        slug = post.slug
+    client.post("/logout")
+    page = client.get(f"/events/{slug}/").get_data(True)
+    for text in (
+        "Thursday, March 13, 2031, 4:00–5:30 p.m. EDT",
+        "Aiko Brandt",
+        "Co-sponsored by",
+        "Open to",
+        "Contact Priya Nandakumar</a> to request accommodations by "
+        "Thursday, March 6, 2031",
+        "Lakeside Hall, before the new wing",
+    ):
+        assert text in page
+
+
+def test_the_image_needs_alt_text_and_nothing_typed_is_lost(
+    app, client, make_user, auth
+):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    response = post_form(
+        client, "/dashboard/events/new", seed_form(featured_image_alt="")
+    )
+    assert response.status_code == 200
+    page = response.get_data(True)
+    assert "Describe the image" in page
+    assert 'value="Quiet Channels: Can Unofficial Talks Restart Diplomacy?"' in page
+    assert 'value="Aiko Brandt"' in page
+    with app.app_context():
+        assert db.session.scalar(select(Post)) is None
+
+
+def test_bad_times_are_reported_next_to_the_field(app, client, make_user, auth):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    page = post_form(
+        client,
+        "/dashboard/events/new",
+        seed_form(end_time="15:00", featured_image=None, featured_image_alt=""),
+    ).get_data(True)
+    assert re.search(r'id="end_time-error">The event must end after it starts', page)
+    page = post_form(
+        client,
+        "/dashboard/events/new",
+        seed_form(start_date="", featured_image=None),
+    ).get_data(True)
+    assert "Give the date the event starts." in page
+    with app.app_context():
+        assert db.session.scalar(select(Post)) is None
+
+
+def test_add_another_row_without_javascript(app, client, make_user, auth):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    response = post_form(
+        client,
+        "/dashboard/events/new",
+        seed_form(action="add-speakers", featured_image=None),
+    )
+    assert response.status_code == 200
+    page = response.get_data(True)
+    assert 'name="speakers-3-name"' in page  # a fourth, empty row
+    assert 'name="speakers-4-name"' not in page
+    assert 'value="Aiko Brandt"' in page and 'value="Priya Nandakumar"' in page
+    with app.app_context():
+        assert db.session.scalar(select(Post)) is None  # nothing saved yet
+
+
+def test_rows_are_removed_and_reordered_by_their_numbers(
+    app, client, make_user, make_event, auth
+):
+    editor = make_user(Role.EDITOR, "ed")
+    post = make_event(
+        author=editor,
+        people=[PersonInput("Ana"), PersonInput("Ben"), PersonInput("Cleo")],
+        sponsors=[SponsorInput("One"), SponsorInput("Two")],
+    )
+    auth.login("ed")
+    form = client.get(f"/dashboard/events/{post.id}/edit").get_data(True)
+    assert 'value="Ana"' in form and 'name="speakers-3-name"' in form
+    data = seed_form(
+        featured_image=None,
+        featured_image_alt="",
+        **{
+            "speakers-0-name": "Ana",
+            "speakers-0-position": "3",
+            "speakers-1-name": "Ben",
+            "speakers-1-position": "1",
+            "speakers-1-remove": "y",
+            "speakers-2-name": "Cleo",
+            "speakers-2-position": "2",
+            "sponsors-0-name": "One",
+            "sponsors-0-position": "2",
+            "sponsors-1-name": "Two",
+            "sponsors-1-position": "1",
+        },
+    )
+    response = post_form(client, f"/dashboard/events/{post.id}/edit", data)
+    assert response.status_code == 302, response.get_data(True)
+    with app.app_context():
+        event = db.session.get(Event, post.id)
+        assert [p.name for p in event.speakers] == ["Cleo", "Ana"]
+        assert [s.name for s in event.sponsors] == ["Two", "One"]
+        assert event.sequence == 1
+
+
+def test_the_editor_shows_local_times_in_the_events_zone(
+    client, make_user, make_event, auth
+):
+    editor = make_user(Role.EDITOR, "ed")
+    post = make_event(
+        author=editor, start="2031-07-01 09:30", end=None, timezone="Asia/Tokyo"
+    )
+    auth.login("ed")
+    page = client.get(f"/dashboard/events/{post.id}/edit").get_data(True)
+    assert 'name="start_time" type="time" value="09:30"' in page
+    assert '<option selected value="Asia/Tokyo">' in page
+    listing = client.get("/dashboard/events/").get_data(True)
+    assert post.title in listing and "9:30 a.m. JST" in listing
+
+
+def test_trash_and_restore_an_event(app, client, make_user, make_event, auth):
+    editor = make_user(Role.EDITOR, "ed")
+    post = make_event(author=editor)
+    auth.login("ed")
+    assert client.post(f"/dashboard/events/{post.id}/trash").status_code == 302
+    assert client.get(f"/events/{post.slug}/").status_code == 404
+    client.post(f"/dashboard/events/{post.id}/restore")
+    with app.app_context():
+        assert db.session.get(Post, post.id).status == "draft"
+
+
+def test_the_promo_block_is_set_in_the_dashboard(app, client, make_user, auth):
+    make_user(Role.ADMIN, "root")
+    auth.login("root")
+    missing_alt = post_form(
+        client,
+        "/dashboard/settings/promo/",
+        {
+            "title": "Fifty Years of Dialogue",
+            "text": "A year of talks.",
+            "image": (io.BytesIO(png_bytes()), "promo.png"),
+        },
+    )
+    assert missing_alt.status_code == 200
+    assert "Describe the image" in missing_alt.get_data(True)
+    response = post_form(
+        client,
+        "/dashboard/settings/promo/",
+        {
+            "title": "Fifty Years of Dialogue",
+            "text": "A year of talks.\r\n\r\nJoin us.",
+            "link": "javascript:alert(1)",
+            "image": (io.BytesIO(png_bytes()), "promo.png"),
+            "image_alt": "Candles on a cake",
+        },
+    )
+    assert "Give a full address" in response.get_data(True)
+    response = post_form(
+        client,
+        "/dashboard/settings/promo/",
+        {
+            "title": "Fifty Years of Dialogue",
+            "text": "A year of talks.\r\n\r\nJoin us.",
+            "link": "https://example.org/fifty",
+            "image": (io.BytesIO(png_bytes()), "promo.png"),
+            "image_alt": "Candles on a cake",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        values = {s.key: s.value for s in db.session.scalars(select(Setting))}
+        assert values["promo_title"] == "Fifty Years of Dialogue"
+        assert values["promo_image"].endswith(".png")
+    home = client.get("/dashboard/settings/promo/").get_data(True)
+    assert 'alt="Candles on a cake"' in home
+
+
+def test_only_admins_change_the_promo_block(client, make_user, auth):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    response = client.post("/dashboard/settings/promo/", data={"title": "Mine"})
+    assert response.status_code == 403

@@ -13,12 +13,13 @@ from bisect import bisect_right
 from collections.abc import Callable
 from functools import partial
 from html import escape, unescape
-from html.parser import HTMLParser
 from typing import Any
 
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor
 from pygments.token import STANDARD_TYPES
 
 RENDERER_VERSION: int = 1
@@ -27,13 +28,18 @@ COMMENT_MAX_BYTES: int = 20000
 
 # Python-Markdown scans forward from every "[" and every "](" for its match,
 # once per link pattern: quadratic. A unit is one character scanned (about
-# 0.3 microseconds), so the worst accepted input renders in well under 0.1 s.
-_BRACKET_BUDGET = 200_000
+# half a microsecond), so the worst accepted input renders in about 0.1 s.
+_BRACKET_BUDGET = 150_000
 # "1. 1. 1. ..." or ">>>>" on one line nests that deep: Markdown runs out of
 # stack near 600 levels and html5lib slows down quadratically with depth.
 _MAX_NESTING = 20
-_NESTING_RE = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|>[ \t]*){21}", re.M)
+_NESTING_RE = re.compile(
+    r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|>[ \t]*)" + f"{{{_MAX_NESTING + 1}}}", re.M
+)
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_FENCED_RE = FencedBlockPreprocessor.FENCED_BLOCK_RE
+_BACKTICK_RE = re.compile(BACKTICK_RE)
+_CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 # Characters a browser skips inside a URL scheme, or that hide one from a reader.
@@ -75,11 +81,15 @@ class ContentRejected(ValueError):
     """Raised with a sentence to show next to the field; nothing is truncated."""
 
 
-def _dangerous_url(value: str) -> bool:
-    """True for a URL that could run script however many times it is decoded."""
+def _safe_url(value: str) -> bool:
+    """False for a URL that could run script however many times it is decoded."""
     for _ in range(3):
         value = unescape(value)
-    return _URL_NOISE_RE.sub("", value).lower().startswith(_BAD_SCHEMES)
+    return not _URL_NOISE_RE.sub("", value).lower().startswith(_BAD_SCHEMES)
+
+
+def _any(value: str) -> bool:
+    return True
 
 
 def _matches(pattern: str) -> Callable[[str], bool]:
@@ -87,35 +97,28 @@ def _matches(pattern: str) -> Callable[[str], bool]:
     return lambda value: compiled.fullmatch(value) is not None
 
 
-_ANY: Callable[[str], bool] = lambda value: True  # noqa: E731
 _NUMBER = _matches(r"\d{1,5}")
-_URL: Callable[[str], bool] = lambda value: not _dangerous_url(value)  # noqa: E731
-_SAFE_REL = frozenset({"nofollow", "ugc", "sponsored", "noopener", "noreferrer"})
+_ALIGN = {"align": {"left", "right", "center"}.__contains__}
 _HEADING = {"id": _matches(r"[\w-]{1,120}")}  # toc's slugs, for #anchors
 _FOOTNOTE = {"id": _matches(r"(?:fn|fnref\d*):[\w.:-]{1,80}")}
+_SAFE_REL = frozenset({"nofollow", "ugc", "sponsored", "noopener", "noreferrer"})
 
 _COMMENT_ATTRIBUTES: dict[str, dict[str, Callable[[str], bool]]] = {
-    "a": {"href": _URL, "title": _ANY},
+    "a": {"href": _safe_url, "title": _any},
     "ol": {"start": _NUMBER},
 }
 _POST_ATTRIBUTES: dict[str, dict[str, Callable[[str], bool]]] = {
     "a": {
-        "href": _URL,
-        "title": _ANY,
-        "rel": lambda v: set(v.split()) <= _SAFE_REL,
+        "href": _safe_url,
+        "title": _any,
+        "rel": lambda value: set(value.split()) <= _SAFE_REL,
         "class": {"footnote-ref", "footnote-backref"}.__contains__,
     },
-    "img": {
-        "src": _URL,
-        "alt": _ANY,
-        "title": _ANY,
-        "width": _NUMBER,
-        "height": _NUMBER,
-    },
-    "abbr": {"title": _ANY},
+    "img": dict(src=_safe_url, alt=_any, title=_any, width=_NUMBER, height=_NUMBER),
+    "abbr": {"title": _any},
     "ol": {"start": _NUMBER},
-    "th": {"align": {"left", "right", "center"}.__contains__},
-    "td": {"align": {"left", "right", "center"}.__contains__},
+    "th": _ALIGN,
+    "td": _ALIGN,
     "sup": _FOOTNOTE,
     "li": _FOOTNOTE,
     "div": {"class": {"highlight", "footnote", "toc"}.__contains__},
@@ -138,7 +141,7 @@ def _attribute_filter(
 def _comment_rel(attrs: dict[Any, str], new: bool = False) -> dict[Any, str] | None:
     """Commenters' links are untrusted: nofollow ugc. Links with no href go."""
     href = attrs.get((None, "href"))
-    if not href or _dangerous_url(href):
+    if not href or not _safe_url(href):
         return None
     attrs[(None, "rel")] = "nofollow ugc noopener"
     return attrs
@@ -147,7 +150,7 @@ def _comment_rel(attrs: dict[Any, str], new: bool = False) -> dict[Any, str] | N
 def _post_rel(attrs: dict[Any, str], new: bool = False) -> dict[Any, str] | None:
     """Editors' links keep their rel; links leaving the site get noopener."""
     href = attrs.get((None, "href"))
-    if not href or _dangerous_url(href):
+    if not href or not _safe_url(href):
         return None
     if href.strip().lower().startswith(("http:", "https:", "//")):
         rel = attrs.get((None, "rel"), "").split()
@@ -192,16 +195,40 @@ def sanitize(html: str, profile: str = "comment") -> str:
     return _cleaner(profile).clean(html)
 
 
+def _mask_code(chunk: str) -> tuple[str, int]:
+    """Blank out code spans where Markdown finds them (they hide brackets), and
+    count what that search scans: an unmatched run of backticks scans to the end.
+    """
+    spans: list[tuple[int, int]] = []
+    index = cost = 0
+    while (
+        cost <= _BRACKET_BUDGET
+        and (found := _BACKTICK_RE.search(chunk, index)) is not None
+    ):
+        begin = found.end() if found.group(1) else found.start()
+        start, end = _CODE_SPANS.find_code_spans(begin, chunk)
+        cost += (len(chunk) if end is None else end) - begin
+        index = max(start, begin + 1) if end is None else end + start - begin
+        if end is not None:
+            spans.append((begin, index))
+    pieces, last = [], 0
+    for begin, end in spans:
+        pieces += [chunk[last:begin], " " * (end - begin)]
+        last = end
+    return "".join(pieces) + chunk[last:], cost
+
+
 def _bracket_cost(source: str) -> int:
     """Upper bound on the characters Markdown's link patterns will scan.
 
-    Inline text never spans a blank line, so each chunk is costed alone.
-    Backslash escapes hide brackets from the scanner; code spans can hide a
-    "]" too, so in a chunk with a backtick every "[" is costed to its end.
+    Fenced code is never scanned, inline text never spans a blank line, and
+    code spans and backslash escapes hide brackets, all as in Markdown.
     """
     cost = 0
-    for chunk in _BLANK_LINE_RE.split(source):
-        size, i, pessimist = len(chunk), 0, "`" in chunk
+    for chunk in _BLANK_LINE_RE.split(_FENCED_RE.sub("\n\n", source)):
+        chunk, scanned = _mask_code(chunk)
+        cost += scanned
+        size, i = len(chunk), 0
         squares: list[int] = []
         rounds: list[int] = []
         quotes: list[int] = []
@@ -213,8 +240,7 @@ def _bracket_cost(source: str) -> int:
             elif char == "[":
                 squares.append(i)
             elif char == "]" and squares:
-                start = squares.pop()
-                cost += (size if pessimist else i) - start
+                cost += i - squares.pop()
             elif char == "(":
                 rounds.append(i)
             elif char == ")" and rounds:
@@ -225,7 +251,7 @@ def _bracket_cost(source: str) -> int:
         cost += sum(size - start for start in squares)
         for found in re.finditer(r"\]\(", chunk):  # each link destination
             start = found.start() + 1
-            end = size if pessimist else closing.get(start, size)
+            end = closing.get(start, size)
             after = bisect_right(quotes, start)
             if after < len(quotes) and quotes[after] < end:  # titles backtrack
                 end = size
@@ -316,14 +342,18 @@ def render_post(source: str) -> str:
     return sanitize(_convert(md, text, "The post"), "post")
 
 
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
-_VOID_TAGS = frozenset({"br", "hr", "img", "wbr", "col", "area", "source"})
+# Tags in this module's output: attribute values are always double-quoted.
+_TAG_RE = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"]|"[^"]*")*>')
+_VOID_TAGS = frozenset({"br", "hr", "img", "wbr"})
+_INLINE_TAGS = frozenset({"a", "abbr", "b", "cite", "code", "del", "em", "i", "ins",
+                          "kbd", "mark", "q", "s", "small", "span", "strong",
+                          "sub", "sup"})  # fmt: skip
 
 
 def excerpt_html(html: str) -> str:
     """The first top-level paragraph that has text, for listings; else "".
 
-    Expects this module's output, where every "<" outside a tag is escaped.
+    Expects this module's output, in which "<" only ever opens a tag.
     """
     depth, start = 0, -1
     for tag in _TAG_RE.finditer(html):
@@ -337,48 +367,21 @@ def excerpt_html(html: str) -> str:
             continue
         depth = max(depth - 1, 0)
         if depth == 0 and name == "p" and start >= 0:
-            paragraph = html[start : tag.end()]
-            if plain_text(paragraph):
+            if plain_text(paragraph := html[start : tag.end()]):
                 return paragraph
             start = -1
     return ""
 
 
-_INLINE_TAGS = frozenset({"a", "abbr", "b", "cite", "code", "del", "em", "i", "ins",
-                          "kbd", "mark", "q", "s", "small", "span", "strong",
-                          "sub", "sup"})  # fmt: skip
-
-
-class _TextCollector(HTMLParser):
-    """Text nodes, with a space wherever a block element starts or ends."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.hidden += tag in ("script", "style", "template")
-        if tag not in _INLINE_TAGS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template"):
-            self.hidden = max(self.hidden - 1, 0)
-        if tag not in _INLINE_TAGS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
 def plain_text(html: str) -> str:
-    """Text of rendered HTML, whitespace collapsed. Not HTML: escape it to show it."""
-    collector = _TextCollector()
-    collector.feed(html)
-    collector.close()
-    return " ".join("".join(collector.parts).split())
+    """Text of this module's HTML, whitespace collapsed (for ICS, meta, search).
+
+    The result is text, not HTML: escape it wherever it is shown.
+    """
+    spaced = _TAG_RE.sub(
+        lambda tag: "" if tag.group(2).lower() in _INLINE_TAGS else " ", html
+    )
+    return " ".join(unescape(spaced).split())
 
 
 def render_inline_text(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -78,13 +80,13 @@ def test_oracle_accepts_safe_html() -> None:
 
 
 @pytest.mark.parametrize("render", [render_comment, render_post])
-def test_backticked_script_is_visible_code(render) -> None:  # type: ignore[no-untyped-def]
+def test_backticked_script_is_visible_code(render: Callable[[str], str]) -> None:
     html = render("`<script>alert(1)</script>`")
     assert "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in html
 
 
 @pytest.mark.parametrize("render", [render_comment, render_post])
-def test_template_syntax_shows_literally(render) -> None:  # type: ignore[no-untyped-def]
+def test_template_syntax_shows_literally(render: Callable[[str], str]) -> None:
     assert render("{{ 7*7 }}") == "<p>{{ 7*7 }}</p>"
 
 
@@ -136,6 +138,15 @@ def test_pathological_markdown_is_rejected(body: str) -> None:
 def test_post_with_8000_brackets_is_rejected() -> None:
     with pytest.raises(ContentRejected, match="brackets"):
         render_post("[" * 8000)
+
+
+def test_stack_overflow_in_markdown_becomes_a_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The nesting pre-check is a heuristic; a RecursionError must not be a 500."""
+    monkeypatch.setattr(rendering, "_NESTING_RE", re.compile(r"(?!)"))
+    with pytest.raises(ContentRejected, match="nested too deeply"):
+        render_post("1. " * 1500)
 
 
 @pytest.mark.parametrize(
@@ -199,6 +210,17 @@ def test_sanitizer_replaces_rel_given_in_comments() -> None:
     assert html == f'<a href="https://example.com" {UGC}>x</a>'
 
 
+def test_double_encoded_script_urls_are_dropped() -> None:
+    """Harmless in a browser, but the sanitizer is as strict as the oracle."""
+    html = '<a href="javascript&amp;#58;alert(1)">x</a><img src="&amp;#100;ata:x">'
+    assert sanitize(html) == "x"
+    assert sanitize(html, "post") == "x<img>"
+
+
+def test_newlines_and_control_characters_in_comments() -> None:
+    assert render_comment("a\r\nb\x00c") == "<p>a<br>\nbc</p>"
+
+
 def test_file_names_are_not_linkified() -> None:
     assert render_comment("edit views.py") == "<p>edit views.py</p>"
 
@@ -212,7 +234,9 @@ def test_post_links_get_noopener_only_when_external() -> None:
 def test_images_are_stripped_in_comments_and_kept_in_posts() -> None:
     source = "![A red bicycle](/media/bike.png)"
     assert "<img" not in render_comment(source)
-    assert render_post(source) == '<p><img alt="A red bicycle" src="/media/bike.png"></p>'
+    assert (
+        render_post(source) == '<p><img alt="A red bicycle" src="/media/bike.png"></p>'
+    )
 
 
 def test_post_images_lose_data_urls() -> None:

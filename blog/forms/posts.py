@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -26,6 +27,23 @@ class PostForm(FlaskForm):
         "Publish on", format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
     comments_open = BooleanField("Allow comments", default=True)
+    featured_image = FileField(
+        "Featured image",
+        validators=[
+            FileAllowed(
+                ["jpg", "jpeg", "png", "gif", "webp"],
+                "Upload a JPEG, PNG, GIF or WebP image.",
+            ),
+            FileSize(10 * 1024 * 1024, message="Keep the image under 10 MB."),
+        ],
+    )
+    featured_image_alt = StringField(
+        "Alt text", validators=[Optional(), Length(max=300)]
+    )
+    featured_image_caption = StringField(
+        "Caption", validators=[Optional(), Length(max=500)]
+    )
+    remove_image = BooleanField("Remove the image")
 
 
 class TermForm(FlaskForm):

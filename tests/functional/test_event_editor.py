@@ -277,3 +277,42 @@ def test_only_admins_change_the_promo_block(client, make_user, auth):
     auth.login("ed")
     response = client.post("/dashboard/settings/promo/", data={"title": "Mine"})
     assert response.status_code == 403
+
+
+def test_articles_get_a_featured_image_with_alt_text(app, client, make_user, auth):
+    make_user(Role.AUTHOR, "marta")
+    auth.login("marta")
+    article = {
+        "title": "Bees in April",
+        "body": "The hives woke up.",
+        "featured_image": (io.BytesIO(png_bytes()), "bees.png"),
+        "action": "publish",
+    }
+    page = post_form(client, "/dashboard/posts/new", dict(article)).get_data(True)
+    assert "Describe the image" in page and 'value="Bees in April"' in page
+    article["featured_image"] = (io.BytesIO(png_bytes()), "bees.png")
+    article["featured_image_alt"] = "A frame of honeycomb"
+    article["featured_image_caption"] = "April, on the roof"
+    assert post_form(client, "/dashboard/posts/new", article).status_code == 302
+    with app.app_context():
+        post = db.session.scalar(select(Post))
+        url = f"/{post.published_at:%Y}/{post.published_at:%m}/{post.slug}/"
+        post_id = post.id
+    public = client.get(url).get_data(True)
+    assert 'alt="A frame of honeycomb"' in public
+    assert "<figcaption>April, on the roof</figcaption>" in public
+    # Editing keeps the image; removing it drops the alt text too.
+    kept = {"title": "Bees in April", "body": "x", "action": "publish"}
+    kept["featured_image_alt"] = "A frame of honeycomb"
+    assert (
+        post_form(client, f"/dashboard/posts/{post_id}/edit", kept).status_code == 302
+    )
+    assert 'alt="A frame of honeycomb"' in client.get(url).get_data(True)
+    removed = {**kept, "remove_image": "y"}
+    assert (
+        post_form(client, f"/dashboard/posts/{post_id}/edit", removed).status_code
+        == 302
+    )
+    with app.app_context():
+        post = db.session.get(Post, post_id)
+        assert post.featured_image is None and post.featured_image_alt == ""

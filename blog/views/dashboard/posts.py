@@ -10,13 +10,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from blog import publishing, rendering, taxonomy
+from blog import featured_images, publishing, rendering, taxonomy
 from blog.extensions import csrf, db
 from blog.forms import ActionForm, PostFilterForm, PostForm
 from blog.models import Post, PostKind, Taxonomy, Term, User
 from blog.permissions import abort_unless, can_edit_post, can_publish, can_see_all_posts
 from blog.presentation import zone_of
 from blog.views.hooks import current_settings
+from blog.views.media import upload_dir
 
 bp = Blueprint("posts", __name__, url_prefix="/posts")
 
@@ -88,8 +89,13 @@ def _editor(post: Post | None):  # type: ignore[no-untyped-def]
                 return render_template(
                     "public/article.html", post=preview, preview=True
                 )
-            post = publishing.save_post(
-                current_user, data, post, publish=action == "publish"
+            post = featured_images.save_article(
+                current_user,
+                data,
+                _image_input(form),
+                post,
+                publish=action == "publish",
+                folder=upload_dir(),
             )
         except (publishing.PostError, rendering.ContentRejected) as error:
             db.session.rollback()
@@ -132,6 +138,20 @@ def _form_data(post: Post) -> SimpleNamespace:
         tags=", ".join(t.name for t in post.tags),
         publish_at=local.replace(tzinfo=None) if local else None,
         comments_open=post.comments_open,
+        featured_image_alt=post.featured_image_alt,
+        featured_image_caption=post.featured_image_caption,
+    )
+
+
+def _image_input(form: PostForm) -> featured_images.ImageInput:
+    upload = form.featured_image.data
+    has_upload = upload is not None and bool(getattr(upload, "filename", ""))
+    return featured_images.ImageInput(
+        upload=upload.stream if has_upload else None,
+        filename=upload.filename if has_upload else "",
+        alt=form.featured_image_alt.data or "",
+        caption=form.featured_image_caption.data or "",
+        remove=form.remove_image.data,
     )
 
 

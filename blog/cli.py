@@ -66,8 +66,14 @@ def load_demo() -> None:
 @with_appcontext
 def rerender() -> None:
     """Re-render stored HTML made by an older version of the renderer."""
-    count = publishing.rerender_stale_posts()
+    count, refused = publishing.rerender_stale_posts()
     click.echo(f"Re-rendered {count} post(s).")
+    if refused:
+        ids = ", ".join(map(str, refused))
+        click.echo(
+            f"Kept the sanitized HTML of {len(refused)} post(s) whose Markdown the "
+            f"renderer now refuses (ids {ids}); open them in the editor to fix."
+        )
 
 
 def register(app: Flask) -> None:

@@ -188,21 +188,35 @@ def delete_post(actor: User, post: Post) -> None:
     db.session.commit()
 
 
-def rerender_stale_posts(batch: int = 200) -> int:
-    """Re-render posts whose HTML came from an older renderer; returns the count."""
-    count = 0
-    while True:
-        posts = db.session.scalars(
-            select(Post)
+def rerender_stale_posts(batch: int = 200) -> tuple[int, list[int]]:
+    """Re-render posts whose HTML came from an older renderer.
+
+    A post whose source the current renderer refuses keeps its stored HTML,
+    passed through today's sanitizer, so it stays safe; its id is returned
+    so an editor can fix it. Commits per batch.
+
+    :returns: how many posts were re-rendered, and the ids of refused ones.
+    """
+    stale_ids = list(
+        db.session.scalars(
+            select(Post.id)
             .where(Post.rendered_version != rendering.RENDERER_VERSION)
-            .limit(batch)
-        ).all()
-        if not posts:
-            return count
-        for post in posts:
-            render(post)
+            .order_by(Post.id)
+        )
+    )
+    refused: list[int] = []
+    for start in range(0, len(stale_ids), batch):
+        ids = stale_ids[start : start + batch]
+        for post in db.session.scalars(select(Post).where(Post.id.in_(ids))):
+            try:
+                render(post)
+            except rendering.ContentRejected:
+                post.body_html = rendering.sanitize(post.body_html, "post")
+                post.excerpt_html = rendering.sanitize(post.excerpt_html, "post")
+                post.rendered_version = rendering.RENDERER_VERSION
+                refused.append(post.id)
         db.session.commit()
-        count += len(posts)
+    return len(stale_ids) - len(refused), refused
 
 
 def dashboard_posts(

@@ -120,3 +120,20 @@ def test_render_rerenders_stale_posts(app, runner, make_post):
     assert "Re-rendered 1 post(s)." in result.output
     with app.app_context():
         assert "<strong>bold</strong>" in db.session.get(Post, post.id).body_html
+
+
+def test_render_keeps_safe_html_of_a_post_it_now_refuses(app, runner, make_post):
+    post = make_post("Odd", "fine")
+    with app.app_context():
+        stored = db.session.get(Post, post.id)
+        stored.body_source = "[" * 8000
+        stored.body_html = "<p>kept</p><script>alert(1)</script>"
+        stored.rendered_version = 0
+        db.session.commit()
+    result = runner.invoke(args=["render"])
+    assert result.exit_code == 0, result.output
+    assert f"(ids {post.id})" in result.output
+    with app.app_context():
+        stored = db.session.get(Post, post.id)
+        assert stored.body_html == "<p>kept</p>alert(1)"
+        assert "script" not in stored.body_html

@@ -13,7 +13,7 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy import select
 
 from blog.extensions import db
@@ -48,13 +48,13 @@ def moderators_for(comment: Comment) -> list[str]:
 def _message(comment: Comment, recipients: list[str]) -> EmailMessage:
     message = EmailMessage()
     title = " ".join(comment.post.title.split())[:150]
-    message["Subject"] = f"Please moderate: “{title}”"
+    message["Subject"] = f'Please moderate: "{title}"'
     message["From"] = current_app.config.get("MAIL_SENDER") or "blog@localhost"
     message["To"] = ", ".join(recipients)
     site_url = str(current_app.config.get("SITE_URL") or "").rstrip("/")
-    message.set_content(
-        render_template("email/comment_held.txt", comment=comment, site_url=site_url)
-    )
+    # Rendered without the request's context processors: the CLI sends mail too.
+    template = current_app.jinja_env.get_template("email/comment_held.txt")
+    message.set_content(template.render(comment=comment, site_url=site_url))
     return message
 
 

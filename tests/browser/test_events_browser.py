@@ -1,0 +1,134 @@
+"""Golden path for events: an editor creates an event like the seed and
+publishes it; an anonymous visitor sees every part, in the seed's order.
+
+Uses the ``browser_page`` and ``new_page`` fixtures of ``tests/browser/conftest.py``
+(the system Chromium; skipped with a reason when it is missing, unless
+``BLOG_REQUIRE_BROWSER=1``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+from tests.fixtures_events import png_bytes
+
+
+def row(page, name: str):  # type: ignore[no-untyped-def]
+    return page.locator("[data-row]", has=page.locator(f'[name="{name}"]'))
+
+
+def test_an_editor_publishes_an_event_and_a_visitor_reads_it(
+    browser_page, new_page, make_user, artifacts_dir
+):
+    make_user("editor", "priya", display_name="Priya Nandakumar")
+    page = browser_page
+    page.goto("/login")
+    page.get_by_label("Username or Email").fill("priya")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log In").click()
+    page.get_by_role("link", name="Events", exact=True).click()
+    page.get_by_role("link", name="Add New Event").click()
+    expect(page.get_by_role("heading", name="Add New Event")).to_be_visible()
+
+    page.get_by_label("Title").fill("Quiet Channels: Can Unofficial Talks Help?")
+    page.get_by_label("Starts on").fill("2031-03-13")
+    page.get_by_label("Start time").fill("16:00")
+    page.get_by_label("Ends on").fill("2031-03-13")
+    page.get_by_label("End time").fill("17:30")
+    page.get_by_label("Time zone").select_option("America/New_York")
+    page.get_by_label("Venue").fill("Lakeside Hall")
+    page.get_by_label("Room").fill("Room 341")
+    page.get_by_label("Body").fill(
+        "When official talks stall, can quiet channels keep a door open?\n\n"
+        "Three practitioners compare notes."
+    )
+    # Speakers typed out of order, then put right with "Move up" (JavaScript).
+    page.locator('[name="speakers-0-name"]').fill("Tomas Eriksen")
+    page.locator('[name="speakers-0-affiliation"]').fill("Northfield Policy Centre")
+    page.locator('[name="speakers-1-name"]').fill("Mira Castellanos")
+    page.locator('[name="speakers-1-affiliation"]').fill("Harbor University")
+    row(page, "speakers-1-name").get_by_role("button", name="Move up").click()
+    page.locator('[name="speakers-2-name"]').fill("Aiko Brandt")
+    page.locator('[name="speakers-2-affiliation"]').fill("Bridgeway Foundation")
+    # A fourth row added in the page (no reload), then removed again.
+    url_before = page.url
+    page.get_by_role("button", name="Add another speaker").click()
+    page.locator('[name="speakers-3-name"]').fill("Someone Else")
+    assert page.url == url_before
+    row(page, "speakers-3-name").get_by_label("Remove").check()
+
+    page.locator('[name="moderators-0-name"]').fill("Samuel Okoro")
+    page.locator('[name="moderators-0-affiliation"]').fill("Riverton College")
+    page.locator('[name="sponsors-0-name"]').fill("The Lantern Project")
+    page.locator('[name="sponsors-1-name"]').fill(
+        "Programme on Conflict and Cooperation"
+    )
+    page.get_by_label("Categories").fill("Diplomacy")
+    page.get_by_label("Open to").fill("Faculty, Staff, The public, Students")
+    page.get_by_label("Organising units").fill(
+        "Institute for Global Dialogue, East Asia Programme"
+    )
+    page.get_by_label("Contact name").fill("Priya Nandakumar")
+    page.get_by_label("Contact email").fill("priya@example.org")
+    page.get_by_label("Featured image").set_input_files(
+        files=[{"name": "hall.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    page.get_by_label("Alt text").fill("The old lecture hall in winter")
+    page.get_by_label("Caption").fill("Lakeside Hall, before the new wing")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Event published.")).to_be_visible()
+
+    visitor = new_page()
+    visitor.goto("/events/")
+    visitor.get_by_role(
+        "link", name="Quiet Channels: Can Unofficial Talks Help?"
+    ).click()
+    expect(visitor).to_have_url(re.compile(r"/events/quiet-channels-[a-z-]+/$"))
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(
+        "Quiet Channels: Can Unofficial Talks Help?"
+    )
+    expect(visitor.get_by_role("link", name="Skip to content")).to_be_attached()
+    expect(visitor.get_by_role("link", name="Google Calendar")).to_have_attribute(
+        "href", re.compile(r"dates=20310313T200000Z%2F20310313T213000Z")
+    )
+    expect(
+        visitor.get_by_role("img", name="The old lecture hall in winter")
+    ).to_be_visible()
+    text = visitor.locator("main").inner_text()
+    position = 0
+    for part in [
+        "Quiet Channels: Can Unofficial Talks Help?",
+        "Thursday, March 13, 2031, 4:00–5:30 p.m. EDT",
+        "Room 341, Lakeside Hall",
+        "Add to: Outlook, iCal, Google Calendar",
+        "can quiet channels keep a door open?",
+        "Speakers",
+        "Mira Castellanos",
+        "Harbor University",
+        "Tomas Eriksen",
+        "Aiko Brandt",
+        "Moderator",
+        "Samuel Okoro",
+        "Riverton College",
+        "Co-sponsored by",
+        "The Lantern Project",
+        "Programme on Conflict and Cooperation",
+        "Categories",
+        "Diplomacy",
+        "Open to",
+        "Faculty",
+        "Organising units",
+        "East Asia Programme",
+        "Contact",
+        "Contact Priya Nandakumar to request accommodations",
+        "Lakeside Hall, before the new wing",
+        "Leave a Reply",
+    ]:
+        found = text.find(part, position)
+        assert found >= 0, f"{part!r} missing or out of order"
+        position = found + len(part)
+    assert "Someone Else" not in text
+    visitor.screenshot(path=str(artifacts_dir / "event-page.png"), full_page=True)

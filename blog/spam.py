@@ -157,7 +157,7 @@ def verify_key(conf: AkismetConfig, key: str) -> bool | None:
 
 # Local rules ---------------------------------------------------------------
 
-_LINK_RE = re.compile(r"https?://|www\.|\]\(|<a\s", re.IGNORECASE)
+_LINK_RE = re.compile(r"\b(?:https?://|www\.)", re.IGNORECASE)
 
 
 def count_links(text: str) -> int:

@@ -1,0 +1,156 @@
+"""The comment state machine: every allowed and refused transition, audit rows."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import select
+
+from blog import comments, threads
+from blog.comments import ACTIONS, DELETABLE, TRANSITIONS, TransitionRefused
+from blog.extensions import db
+from blog.models import Comment, CommentEvent, CommentStatus, Role, User
+from blog.permissions import PermissionDenied
+
+STATUSES = [s.value for s in CommentStatus]
+EXPECTED = {
+    ("pending", "approve"): "approved",
+    ("approved", "unapprove"): "pending",
+    ("pending", "spam"): "spam",
+    ("approved", "spam"): "spam",
+    ("spam", "not_spam"): "pending",
+    ("pending", "trash"): "trash",
+    ("approved", "trash"): "trash",
+    ("spam", "trash"): "trash",
+    ("trash", "restore"): "pending",
+    ("spam", "delete"): None,
+    ("trash", "delete"): None,
+}
+
+
+def test_the_table_matches_the_rules():
+    table = {
+        (source, action): target
+        for action, (sources, target) in TRANSITIONS.items()
+        for source in sources
+    }
+    table.update({(source, "delete"): None for source in DELETABLE})
+    assert table == EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("status", "action"), list(itertools.product(STATUSES, ACTIONS))
+)
+def test_every_transition(app, make_user, make_post, make_comment, status, action):
+    editor = make_user(Role.EDITOR, "ed")
+    comment = make_comment(make_post("P"), status=status)
+    with app.app_context():
+        actor = db.session.get(User, editor.id)
+        row = db.session.get(Comment, comment.id)
+        expected = EXPECTED.get((status, action), "refused")
+        if expected == "refused":
+            with pytest.raises(TransitionRefused):
+                comments.transition(actor, row, action)
+            db.session.rollback()
+            assert db.session.get(Comment, comment.id).status == status
+            assert db.session.scalars(select(CommentEvent)).all() == []
+            return
+        comments.transition(actor, row, action, note="because")
+        db.session.commit()
+        after = db.session.get(Comment, comment.id)
+        if expected is None:
+            assert after is None
+            assert db.session.scalars(select(CommentEvent)).all() == []
+            return
+        assert after.status == expected
+        [event] = db.session.scalars(select(CommentEvent)).all()
+        assert (event.action, event.actor_id, event.note) == (
+            action,
+            editor.id,
+            "because",
+        )
+        assert event.at is not None
+        assert comments.describe(event).startswith("Ed")
+
+
+def test_allowed_actions(app, make_post, make_comment):
+    post = make_post("P")
+    made = {status: make_comment(post, status=status).id for status in STATUSES}
+    with app.app_context():
+        for status, comment_id in made.items():
+            row = db.session.get(Comment, comment_id)
+            assert set(comments.allowed_actions(row)) == {
+                a for (s, a) in EXPECTED if s == status
+            }
+
+
+@pytest.mark.parametrize("role", [Role.CONTRIBUTOR, Role.AUTHOR])
+def test_permission_is_checked_in_the_service(
+    app, make_user, make_post, make_comment, role
+):
+    user = make_user(role)
+    comment = make_comment(make_post("Not theirs"), status="pending")
+    with app.app_context():
+        actor = db.session.get(User, user.id)
+        with pytest.raises(PermissionDenied):
+            comments.transition(actor, db.session.get(Comment, comment.id), "approve")
+
+
+def test_author_moderates_own_post(app, make_user, make_post, make_comment):
+    author = make_user(Role.AUTHOR)
+    comment = make_comment(make_post("Theirs", author=author), status="pending")
+    with app.app_context():
+        actor = db.session.get(User, author.id)
+        comments.transition(actor, db.session.get(Comment, comment.id), "approve")
+        db.session.commit()
+        assert db.session.get(Comment, comment.id).status == "approved"
+
+
+def test_describe_messages(app):
+    event = CommentEvent(action="akismet_ham", note="")
+    assert comments.describe(event) == "Akismet cleared this comment"
+    event = CommentEvent(action="akismet_spam", note="")
+    assert comments.describe(event) == "Akismet flagged this comment as spam"
+    event = CommentEvent(action="akismet_error", note="")
+    assert comments.describe(event) == "Akismet was unreachable; will retry"
+    event = CommentEvent(action="rule_held", note="Contains 3 links")
+    assert comments.describe(event) == "Held for moderation: Contains 3 links"
+
+
+def test_form_timestamp(app):
+    from datetime import timedelta
+
+    from blog.models import utcnow
+
+    token = comments.form_token("secret", 7)
+    now = utcnow()
+    age = comments.form_age("secret", token, 7, now + timedelta(seconds=10))
+    assert age is not None and 9 <= age <= 11
+    assert comments.form_age("secret", token, 8, now) is None
+    assert comments.form_age("other", token, 7, now) is None
+    assert comments.form_age("secret", "garbage", 7, now) is None
+
+
+def test_content_hash_ignores_spacing_and_case_of_email():
+    a = comments.content_hash(1, "A@Example.net", "Same  words\n")
+    assert a == comments.content_hash(1, "a@example.net", "Same words")
+    assert a != comments.content_hash(2, "a@example.net", "Same words")
+
+
+def _c(id_: int, parent: int | None = None) -> Comment:
+    return Comment(id=id_, parent_id=parent)
+
+
+def test_threads_cap_depth_and_page():
+    made = [_c(1), _c(2, 1), _c(3, 2), _c(4, 3), _c(5), _c(6)]
+    thread = threads.build(made, max_depth=2, per_page=2, page=None)
+    assert thread.pages == 2 and thread.page == 1 and thread.count == 6
+    first = thread.nodes[0]
+    assert first.comment.id == 1
+    assert [n.comment.id for n in first.children] == [2, 3, 4]  # flattened at depth 2
+    assert all(n.depth == 2 for n in first.children)
+    assert [n.comment.id for n in thread.nodes] == [1, 5]
+    last = threads.build(made, max_depth=2, per_page=2, page=9)
+    assert [n.comment.id for n in last.nodes] == [6]
+    assert threads.root_index(made, 4) == 0 and threads.root_index(made, 6) == 2

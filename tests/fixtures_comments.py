@@ -106,6 +106,7 @@ class PostComment:
         **extra: Any,
     ):  # type: ignore[no-untyped-def]
         ip = extra.pop("ip", "203.0.113.7")
+        user_agent = extra.pop("user_agent", "Mozilla/5.0 (CommentTest)")
         data = {
             "name": name,
             "email": email,
@@ -120,7 +121,7 @@ class PostComment:
             data=data,
             environ_base={
                 "REMOTE_ADDR": ip,
-                "HTTP_USER_AGENT": "Mozilla/5.0 (CommentTest)",
+                "HTTP_USER_AGENT": user_agent,
             },
             headers={"Referer": "http://localhost/somewhere"},
         )

@@ -381,3 +381,34 @@ def test_event_count_of_rows_unchanged_by_get(app, client, make_post):
     with app.app_context():
         assert db.session.scalar(select(func.count(Comment.id))) == 0
         assert db.session.get(Post, post.id).updated_at <= utcnow() + timedelta(1)
+
+
+def test_article_queries_do_not_grow_with_comments(
+    app, client, make_post, make_user, make_comment, count_queries
+):
+    post = make_post("Busy")
+    other = make_post("Quiet", days_ago=3)
+    make_comment(post, "Only one")
+
+    def queries(path: str) -> int:
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    small = queries(url_of(post))
+    staff = make_user(Role.EDITOR)
+    first = make_comment(post, "Root")
+    for n in range(15):
+        make_comment(
+            post,
+            f"Comment {n}",
+            parent_id=first.id if n % 3 else None,
+            user_id=staff.id if n % 5 == 0 else None,
+            author_url="https://x.example" if n % 2 else "",
+        )
+        make_comment(other, f"Elsewhere {n}")
+    assert queries(url_of(post)) == small
+    assert queries(url_of(post) + f"?replytocom={first.id}") == small
+    home = queries("/")
+    make_comment(other, "One more")
+    assert queries("/") == home

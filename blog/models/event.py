@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, ForeignKey, String
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.extensions import db
 from blog.models.base import UTCDateTime
@@ -67,14 +67,7 @@ class Event(db.Model):
     #: Grows on every change, so calendar programs replace their copy (ICS).
     sequence: Mapped[int] = mapped_column(default=0)
 
-    post: Mapped[Post] = relationship(
-        backref=backref(
-            "event",
-            uselist=False,
-            cascade="all, delete-orphan",
-            passive_deletes=True,
-        ),
-    )
+    post: Mapped[Post] = relationship(back_populates="event")
     people: Mapped[list[EventPerson]] = relationship(
         order_by="EventPerson.position, EventPerson.id",
         cascade="all, delete-orphan",

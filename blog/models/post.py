@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,9 @@ from blog.models.base import UTCDateTime, utcnow
 from blog.models.media import Media
 from blog.models.term import Taxonomy, Term, post_terms
 from blog.models.user import User
+
+if TYPE_CHECKING:
+    from blog.models.event import Event
 
 
 class PostKind(enum.StrEnum):
@@ -65,6 +69,10 @@ class Post(db.Model):
     )
     #: Joined with the post itself, so pages stay at a constant query count.
     featured_image: Mapped[Media | None] = relationship(lazy="joined")
+    #: An event's date, place and people (``None`` for articles).
+    event: Mapped[Event | None] = relationship(
+        back_populates="post", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def categories(self) -> list[Term]:

@@ -45,6 +45,12 @@ def description(post: Post) -> str:
     return plain_text(post.body_html)
 
 
+_ICS_STATUS = {
+    EventStatus.CANCELLED: "CANCELLED",
+    EventStatus.POSTPONED: "TENTATIVE",  # the date shown is no longer certain
+}
+
+
 def vevent(post: Post, *, url: str, site_url: str, now: datetime) -> icalendar.Event:
     """One VEVENT for ``post`` (which must have its ``event`` loaded)."""
     event: Event = post.event
@@ -69,9 +75,7 @@ def vevent(post: Post, *, url: str, site_url: str, now: datetime) -> icalendar.E
         if event.contact_name:
             organizer.params["cn"] = event.contact_name
         item.add("organizer", organizer)
-    item.add(
-        "status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED"
-    )
+    item.add("status", _ICS_STATUS.get(EventStatus(event.status), "CONFIRMED"))
     item.add("sequence", max(event.sequence, 0))
     if post.updated_at is not None:
         item.add("last-modified", post.updated_at.astimezone(UTC))
@@ -275,7 +279,9 @@ def json_ld(
         places.append(place)
     if event.online_url:
         places.append({"@type": "VirtualLocation", "url": event.online_url})
-    if places and all(p["@type"] == "VirtualLocation" for p in places):
+    if event.status == EventStatus.MOVED_ONLINE or (
+        places and all(p["@type"] == "VirtualLocation" for p in places)
+    ):
         mode = "https://schema.org/OnlineEventAttendanceMode"
     elif len(places) > 1:
         mode = "https://schema.org/MixedEventAttendanceMode"

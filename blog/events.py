@@ -10,7 +10,7 @@ stored in UTC. Upcoming and past listings switch over at an event's *end*.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
@@ -38,9 +38,12 @@ from blog.models import (
 from blog.models.term import post_terms
 from blog.permissions import can_edit_post, can_publish, require
 from blog.publishing import PostError, PostInput
+from blog.slugs import slugify
 from blog.taxonomy import parse_names, resolve_terms
 
 MAX_ROWS = 30
+#: Addresses under /events/ that an event's slug must not shadow.
+RESERVED_SLUGS = frozenset({"past"})
 
 
 @dataclass
@@ -190,8 +193,12 @@ def save_event(
         require(can_edit_post(actor, post) and post.kind == PostKind.EVENT)
     starts_at, ends_at = validate_event(data)
     check_image_input(post, data.image)
+    post_input = data.post
+    wanted = slugify(post_input.slug.strip() or post_input.title)
+    if wanted in RESERVED_SLUGS:
+        post_input = replace(post_input, slug=f"{wanted}-event")
     with db.session.no_autoflush:
-        publishing.apply_input(post, data.post)
+        publishing.apply_input(post, post_input)
         post.terms = (
             list(post.terms)
             + resolve_terms(Taxonomy.AUDIENCE, parse_names(data.audiences))

@@ -338,3 +338,24 @@ def test_json_ld_describes_the_event():
     assert data["image"] == [SITE + "/media/x.png"]
     assert data["description"] == "Two voices, one table."
     assert data["url"] == SITE + "/events/bridges/"
+
+
+def test_postponed_is_tentative_and_moved_online_is_an_online_event():
+    postponed = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21), status="postponed")
+    assert str(parse(postponed)["status"]) == "TENTATIVE"
+    assert calendar.json_ld(postponed, url=SITE)["eventStatus"].endswith(
+        "EventPostponed"
+    )
+    online = make(
+        utc(2024, 3, 14, 20),
+        utc(2024, 3, 14, 21),
+        status="moved_online",
+        online_url="https://meet.example/x",
+    )
+    data = calendar.json_ld(online, url=SITE)
+    assert data["eventStatus"] == "https://schema.org/EventMovedOnline"
+    assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert data["location"] == {
+        "@type": "VirtualLocation",
+        "url": "https://meet.example/x",
+    }

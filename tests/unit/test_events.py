@@ -182,3 +182,10 @@ def test_group_by_month_uses_the_events_zone(app, make_event):
 def test_the_accommodations_deadline_is_kept(app, make_event):
     post = make_event(accommodations_deadline=date(2030, 3, 7))
     assert post.event.accommodations_deadline == date(2030, 3, 7)
+
+
+def test_an_event_cannot_take_the_past_events_address(client, make_event):
+    post = make_event("Past")
+    assert post.slug == "past-event"
+    assert client.get("/events/past-event/").status_code == 200
+    assert "Past events" in client.get("/events/past/").get_data(as_text=True)

@@ -8,11 +8,13 @@ import io
 import re
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from blog.events import PersonInput, SponsorInput
 from blog.extensions import db
 from blog.models import Event, Post, Role, Setting
+from tests.conftest import PASSWORD
 from tests.fixtures_events import png_bytes
 
 
@@ -316,3 +318,23 @@ def test_articles_get_a_featured_image_with_alt_text(app, client, make_user, aut
     with app.app_context():
         post = db.session.get(Post, post_id)
         assert post.featured_image is None and post.featured_image_alt == ""
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_an_expired_token_keeps_everything_typed(app, client, make_user):
+    make_user(Role.EDITOR, "grace")
+    page = client.get("/login").get_data(True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    client.post(
+        "/login", data={"login": "grace", "password": PASSWORD, "csrf_token": token}
+    )
+    response = post_form(
+        client, "/dashboard/events/new", seed_form(featured_image=None)
+    )
+    assert response.status_code == 200
+    page = response.get_data(True)
+    assert "Nothing you typed was lost" in page
+    assert 'value="Aiko Brandt"' in page and 'value="Priya Nandakumar"' in page
+    assert re.search(r'name="csrf_token" type="hidden" value="[^"]+"', page)
+    with app.app_context():
+        assert db.session.scalar(select(Post)) is None

@@ -372,3 +372,25 @@ def test_listings_are_constant_whatever_they_show(
             sponsors=[SponsorInput(f"S{k}") for k in range(n)],
         )
     assert _count(client, count_queries, path) == small
+
+
+def test_an_all_day_online_event_page(client, make_event):
+    post = make_event(
+        "Open archive days",
+        start="2031-06-19 00:00",
+        end="2031-06-20 00:00",
+        all_day=True,
+        timezone="Europe/Paris",
+        online_url="https://stream.example/archive",
+        registration_url="https://tickets.example/archive",
+        cost="Free",
+    )
+    page = client.get(f"/events/{post.slug}/").get_data(as_text=True)
+    assert "Thursday, June 19 – Friday, June 20, 2031, all day" in page
+    assert 'href="https://stream.example/archive"' in page
+    assert 'href="https://tickets.example/archive"' in page and "Free" in page
+    assert "request accommodations" not in page  # no contact given
+    cal = icalendar.Calendar.from_ical(client.get(f"/events/{post.slug}.ics").data)
+    (item,) = cal.walk("VEVENT")
+    assert str(item["location"]) == "https://stream.example/archive"
+    assert item.decoded("dtend") - item.decoded("dtstart") == timedelta(days=2)

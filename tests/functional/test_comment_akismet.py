@@ -171,6 +171,8 @@ def test_invalid_key_shows_one_warning(
     auth.login(editor)
     html = client.get("/dashboard/comments/").get_data(as_text=True)
     assert html.count("Akismet refused the API key.") == 1
+    home = client.get("/dashboard/").get_data(as_text=True)
+    assert home.count("Akismet refused the API key.") == 1
     akismet_server.mode = "ham"
     client.post("/dashboard/comments/recheck")
     html = client.get("/dashboard/comments/").get_data(as_text=True)

@@ -53,7 +53,9 @@ def test_tabs_counts_and_row_details(client, make_post, make_comment, editor):
     make_comment(post, "Old approved", name="Pam", email="pam@example.net")
     make_comment(post, "Junk", status="spam", name="Pam", email="pam@example.net")
     make_comment(post, "Binned", status="trash")
-    html = client.get("/dashboard/comments/").get_data(as_text=True)
+    response = client.get("/dashboard/comments/")
+    assert response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
     for tab in ("All (2)", "Pending (1)", "Approved (1)", "Spam (1)", "Trash (1)"):
         assert tab in html
     assert "Comments <span" in html and "(1)</span>" in html  # nav pending count

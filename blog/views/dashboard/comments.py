@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.wrappers import Response
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -64,15 +65,27 @@ DONE = {
 
 
 def nav_counts() -> dict[str, Any]:
-    """The pending count beside "Comments" in the dashboard menu (one query)."""
+    """The pending count beside "Comments" in the dashboard menu (one query),
+    and whether to warn that Akismet refused the key (from cached settings)."""
     if not current_user.is_authenticated or not can_moderate_some(current_user):
-        return {"pending_comments": None}
-    return {"pending_comments": moderation.pending_count(current_user)}
+        return {"pending_comments": None, "akismet_key_warning": False}
+    return {
+        "pending_comments": moderation.pending_count(current_user),
+        "akismet_key_warning": bool(current_settings().get("akismet_key_invalid")),
+    }
 
 
 @bp.before_request
 def require_moderator():  # type: ignore[no-untyped-def]
     abort_unless(can_moderate_some(current_user))
+
+
+@bp.after_request
+@discussion_bp.after_request
+def private(response: Response) -> Response:
+    """Commenters' emails and IPs are on these pages: never cache them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def get_comment(comment_id: int) -> Comment:
@@ -111,7 +124,6 @@ def index():  # type: ignore[no-untyped-def]
         action_form=ActionForm(),
         bulk_form=BulkForm(),
         akismet=spam.akismet_config(current_app.config, settings).enabled,
-        key_invalid=bool(settings.get("akismet_key_invalid")),
     )
 
 

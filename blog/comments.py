@@ -3,8 +3,9 @@
 A comment is saved first (pending, spam check "unchecked") and committed;
 only then is Akismet asked, outside any transaction, and the verdict and the
 local discussion rules applied in a second, short transaction. Whatever
-fails after the save, the comment is kept. Moderation (the dashboard's
-actions, recheck, purge) lives in :mod:`blog.moderation`.
+fails after the save, the comment is kept. The state machine is
+:mod:`blog.comment_state`; moderation (the dashboard's actions, recheck,
+purge) lives in :mod:`blog.moderation`.
 
 Services take plain data and an explicit actor; they never read the request.
 """
@@ -12,10 +13,11 @@ Services take plain data and an explicit actor; they never read the request.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,10 +27,10 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from blog import mail, rendering, spam
+from blog.comment_state import record
 from blog.extensions import db
 from blog.models import (
     Comment,
-    CommentEvent,
     CommentStatus,
     Post,
     Setting,
@@ -36,7 +38,9 @@ from blog.models import (
     User,
     utcnow,
 )
-from blog.permissions import can_moderate, is_moderator_of, require
+from blog.permissions import is_moderator_of
+
+log = logging.getLogger(__name__)
 
 NAME_MAX, EMAIL_MAX, URL_MAX = 100, 254, 200
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -65,10 +69,6 @@ class Duplicate(CommentError):
     """The same words from the same author on the same post."""
 
 
-class TransitionRefused(CommentError):
-    """The action does not apply to a comment in this status."""
-
-
 @dataclass
 class Submission:
     """What a commenter sent, as plain data (the view fills it from the request)."""
@@ -86,7 +86,6 @@ class Submission:
     #: Seconds since the form was served, from its signed timestamp; None if
     #: the timestamp was missing or forged.
     form_age: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # The form's signed timestamp ------------------------------------------------
@@ -295,7 +294,13 @@ def submit_comment(
         db.session.rollback()
         raise Duplicate("You've already said that.") from None
     if not honeypot:
-        settle(comment_id, params, staff=staff, moderator=moderator, settings=settings)
+        try:
+            settle(
+                comment_id, params, staff=staff, moderator=moderator, settings=settings
+            )
+        except Exception:  # the comment is saved: it waits as pending/unchecked
+            log.exception("Checking comment %s failed; it stays pending", comment_id)
+            db.session.rollback()
     return db.session.get(Comment, comment_id)  # type: ignore[return-value]
 
 
@@ -375,32 +380,19 @@ def apply_verdict(
 
 
 def local_rules(comment: Comment, settings: Mapping[str, Any]) -> tuple[str, str]:
-    """WordPress's discussion rules: (status, reason)."""
-    fields = [
-        comment.body_source,
-        comment.author_name,
-        comment.author_email,
-        comment.author_url,
-        comment.author_ip,
-    ]
-    words = spam.word_list(str(settings.get("comments_disallowed_words") or ""))
-    if found := spam.matching_word(words, fields):
-        return CommentStatus.TRASH, f"Contains the disallowed word “{found}”"
-    words = spam.word_list(str(settings.get("comments_moderation_words") or ""))
-    if found := spam.matching_word(words, fields):
-        return CommentStatus.PENDING, f"Contains the moderation word “{found}”"
-    max_links = int(settings.get("comments_max_links") or 0)
-    links = spam.count_links(comment.body_source)
-    if max_links and links >= max_links:
-        return CommentStatus.PENDING, f"Contains {links} links"
-    hold = (comment.submitted or {}).get("hold_reason") or ""
-    if hold:
-        return CommentStatus.PENDING, hold
-    if settings.get("comments_manual_approval"):
-        return CommentStatus.PENDING, "Every comment is approved by hand"
-    if settings.get("comments_previously_approved") and not _approved_before(comment):
-        return CommentStatus.PENDING, "First comment from this author"
-    return CommentStatus.APPROVED, ""
+    """WordPress's discussion rules (:func:`blog.spam.local_rules`): (status, why)."""
+    return spam.local_rules(
+        [
+            comment.body_source,
+            comment.author_name,
+            comment.author_email,
+            comment.author_url,
+            comment.author_ip,
+        ],
+        settings,
+        hold_reason=(comment.submitted or {}).get("hold_reason") or "",
+        approved_before=lambda: _approved_before(comment),
+    )
 
 
 def _approved_before(comment: Comment) -> bool:
@@ -416,113 +408,3 @@ def _approved_before(comment: Comment) -> bool:
             )
         )
     )
-
-
-# The state machine ------------------------------------------------------------
-
-#: action -> (statuses it applies to, resulting status)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "approve": (frozenset({CommentStatus.PENDING}), CommentStatus.APPROVED),
-    "unapprove": (frozenset({CommentStatus.APPROVED}), CommentStatus.PENDING),
-    "spam": (
-        frozenset({CommentStatus.PENDING, CommentStatus.APPROVED}),
-        CommentStatus.SPAM,
-    ),
-    "not_spam": (frozenset({CommentStatus.SPAM}), CommentStatus.PENDING),
-    "trash": (
-        frozenset({CommentStatus.PENDING, CommentStatus.APPROVED, CommentStatus.SPAM}),
-        CommentStatus.TRASH,
-    ),
-    "restore": (frozenset({CommentStatus.TRASH}), CommentStatus.PENDING),
-}
-#: Deleting for good applies only to what is already out of sight.
-DELETABLE = frozenset({CommentStatus.SPAM, CommentStatus.TRASH})
-ACTIONS = (*TRANSITIONS, "delete")
-
-
-def allowed_actions(comment: Comment) -> list[str]:
-    """The actions that apply to the comment's current status."""
-    actions = [
-        a for a, (sources, _) in TRANSITIONS.items() if comment.status in sources
-    ]
-    if comment.status in DELETABLE:
-        actions.append("delete")
-    return actions
-
-
-def transition(actor: User, comment: Comment, action: str, note: str = "") -> None:
-    """Move ``comment`` by ``action`` and record who did it (the caller commits).
-
-    :raises PermissionDenied: the actor may not moderate this comment.
-    :raises TransitionRefused: the action does not apply to its status.
-    """
-    require(can_moderate(actor, comment))
-    if action == "delete":
-        if comment.status not in DELETABLE:
-            raise TransitionRefused(
-                "Only spam and trashed comments can be deleted permanently."
-            )
-        db.session.delete(comment)
-        return
-    if action not in TRANSITIONS:
-        raise TransitionRefused(f"Unknown action {action!r}.")
-    sources, target = TRANSITIONS[action]
-    if comment.status not in sources:
-        raise TransitionRefused(
-            f"A comment in {comment.status} cannot be {ACTION_PAST[action]}."
-        )
-    comment.status = target
-    record(comment, action, note, actor=actor)
-
-
-def record(
-    comment: Comment, action: str, note: str = "", *, actor: User | None = None
-) -> CommentEvent:
-    """Add an audit row (who, what, when, why) to the comment's history."""
-    event = CommentEvent(
-        action=action, note=note[:500], actor_id=actor.id if actor else None
-    )
-    event.actor = actor
-    comment.events.append(event)
-    return event
-
-
-ACTION_PAST = {
-    "approve": "approved",
-    "unapprove": "unapproved",
-    "spam": "marked as spam",
-    "not_spam": "marked as not spam",
-    "trash": "moved to the trash",
-    "restore": "restored",
-    "delete": "deleted",
-}
-
-_MESSAGES = {
-    "submitted": "Submitted",
-    "honeypot": "The hidden honeypot field was filled in: marked as spam",
-    "akismet_ham": "Akismet cleared this comment",
-    "akismet_spam": "Akismet flagged this comment as spam",
-    "akismet_discard": "Akismet flagged this comment as blatant spam",
-    "akismet_error": "Akismet was unreachable; will retry",
-    "akismet_gave_up": "Akismet could not be reached for days; gave up checking",
-    "rule_held": "Held for moderation",
-    "rule_trash": "Moved to the trash by the discussion rules",
-    "rule_approved": "Approved by the discussion rules",
-    "staff_approved": "Approved: posted by a moderator",
-    "approve": "{actor} approved this comment",
-    "unapprove": "{actor} unapproved this comment",
-    "spam": "{actor} marked this comment as spam",
-    "not_spam": "{actor} marked this comment as not spam",
-    "trash": "{actor} moved this comment to the trash",
-    "restore": "{actor} restored this comment from the trash",
-    "edit": "{actor} edited this comment",
-    "reply": "{actor} replied to this comment",
-    "mail_failed": "The moderator notification could not be sent; will retry",
-}
-
-
-def describe(event: CommentEvent) -> str:
-    """The history line shown in the dashboard."""
-    actor = event.actor.display_name if event.actor else "Someone"
-    text = _MESSAGES.get(event.action, event.action).format(actor=actor)
-    return f"{text}: {event.note}" if event.note else text

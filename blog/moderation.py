@@ -1,6 +1,6 @@
 """Moderating comments: the dashboard's actions, the recheck and purge jobs.
 
-Each action goes through :func:`blog.comments.transition`, which checks the
+Each action goes through :func:`blog.comment_state.transition`, which checks the
 permission and the state machine and writes an audit row. Akismet is taught
 (submit-spam / submit-ham) after the commit, outside any transaction; if it
 cannot be reached the moderation action still stands.
@@ -20,16 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog import mail, rendering, spam
+from blog.comment_state import TransitionRefused, record, transition
 from blog.comments import (
     CommentInvalid,
     Duplicate,
     Submission,
-    TransitionRefused,
     apply_verdict,
     content_hash,
     note_key_state,
-    record,
-    transition,
     validate,
 )
 from blog.extensions import db

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -178,3 +178,35 @@ def matching_word(words: Iterable[str], fields: Iterable[str]) -> str | None:
         if any(needle in haystack for haystack in haystacks):
             return word
     return None
+
+
+def local_rules(
+    fields: list[str],
+    settings: Mapping[str, Any],
+    *,
+    hold_reason: str = "",
+    approved_before: Callable[[], bool] = lambda: True,
+) -> tuple[str, str]:
+    """WordPress's discussion rules, in its order: (status, reason).
+
+    :param fields: the comment's text first, then name, email, website, IP.
+    :param hold_reason: why the submission already looked suspicious.
+    :param approved_before: asked only when the setting needs it.
+    """
+    words = word_list(str(settings.get("comments_disallowed_words") or ""))
+    if found := matching_word(words, fields):
+        return "trash", f"Contains the disallowed word “{found}”"
+    words = word_list(str(settings.get("comments_moderation_words") or ""))
+    if found := matching_word(words, fields):
+        return "pending", f"Contains the moderation word “{found}”"
+    max_links = int(settings.get("comments_max_links") or 0)
+    links = count_links(fields[0])
+    if max_links and links >= max_links:
+        return "pending", f"Contains {links} links"
+    if hold_reason:
+        return "pending", hold_reason
+    if settings.get("comments_manual_approval"):
+        return "pending", "Every comment is approved by hand"
+    if settings.get("comments_previously_approved") and not approved_before():
+        return "pending", "First comment from this author"
+    return "approved", ""

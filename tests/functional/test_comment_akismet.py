@@ -313,3 +313,20 @@ def test_recheck_button(
     assert ">Check for spam</button>" in page
     response = client.post("/dashboard/comments/recheck", follow_redirects=True)
     assert "Checked 1 comment(s) for spam." in response.get_data(as_text=True)
+
+
+def test_any_failure_after_the_save_keeps_the_comment(
+    app, client, make_post, post_comment, monkeypatch
+):
+    app.config.update(AKISMET_API_KEY="k", AKISMET_API_URL="http://127.0.0.1:9")
+
+    def broken(conf, params):  # type: ignore[no-untyped-def]
+        raise RuntimeError("something unexpected")
+
+    monkeypatch.setattr(spam, "check", broken)
+    response = post_comment(make_post("Talks"), "Kept no matter what")
+    assert response.status_code == 303
+    comment = only_comment(app)
+    assert comment.status == "pending" and comment.spam_check == "unchecked"
+    page = client.get(response.headers["Location"].split("#")[0])
+    assert "Your comment is awaiting moderation." in page.get_data(as_text=True)

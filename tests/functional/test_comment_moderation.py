@@ -320,12 +320,12 @@ def test_purge_deletes_old_spam_and_trash(app, runner, make_post, make_comment):
     old_approved = make_comment(post, status="approved", minutes_ago=20 * 24 * 60)
     recently_trashed = make_comment(post, status="approved", minutes_ago=20 * 24 * 60)
     with app.app_context():
-        from blog import comments
+        from blog import comment_state
         from blog.models import User
 
         admin = db.session.scalar(select(User))
         comment = db.session.get(Comment, recently_trashed.id)
-        comments.transition(admin, comment, "trash")
+        comment_state.transition(admin, comment, "trash")
         db.session.commit()
         db.session.execute(
             update(CommentEvent)

@@ -7,8 +7,8 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from blog import comments, threads
-from blog.comments import ACTIONS, DELETABLE, TRANSITIONS, TransitionRefused
+from blog import comment_state, comments, threads
+from blog.comment_state import ACTIONS, DELETABLE, TRANSITIONS, TransitionRefused
 from blog.extensions import db
 from blog.models import Comment, CommentEvent, CommentStatus, Role, User
 from blog.permissions import PermissionDenied
@@ -51,12 +51,12 @@ def test_every_transition(app, make_user, make_post, make_comment, status, actio
         expected = EXPECTED.get((status, action), "refused")
         if expected == "refused":
             with pytest.raises(TransitionRefused):
-                comments.transition(actor, row, action)
+                comment_state.transition(actor, row, action)
             db.session.rollback()
             assert db.session.get(Comment, comment.id).status == status
             assert db.session.scalars(select(CommentEvent)).all() == []
             return
-        comments.transition(actor, row, action, note="because")
+        comment_state.transition(actor, row, action, note="because")
         db.session.commit()
         after = db.session.get(Comment, comment.id)
         if expected is None:
@@ -71,7 +71,7 @@ def test_every_transition(app, make_user, make_post, make_comment, status, actio
             "because",
         )
         assert event.at is not None
-        assert comments.describe(event).startswith("Ed")
+        assert comment_state.describe(event).startswith("Ed")
 
 
 def test_allowed_actions(app, make_post, make_comment):
@@ -80,7 +80,7 @@ def test_allowed_actions(app, make_post, make_comment):
     with app.app_context():
         for status, comment_id in made.items():
             row = db.session.get(Comment, comment_id)
-            assert set(comments.allowed_actions(row)) == {
+            assert set(comment_state.allowed_actions(row)) == {
                 a for (s, a) in EXPECTED if s == status
             }
 
@@ -94,7 +94,8 @@ def test_permission_is_checked_in_the_service(
     with app.app_context():
         actor = db.session.get(User, user.id)
         with pytest.raises(PermissionDenied):
-            comments.transition(actor, db.session.get(Comment, comment.id), "approve")
+            row = db.session.get(Comment, comment.id)
+            comment_state.transition(actor, row, "approve")
 
 
 def test_author_moderates_own_post(app, make_user, make_post, make_comment):
@@ -102,20 +103,20 @@ def test_author_moderates_own_post(app, make_user, make_post, make_comment):
     comment = make_comment(make_post("Theirs", author=author), status="pending")
     with app.app_context():
         actor = db.session.get(User, author.id)
-        comments.transition(actor, db.session.get(Comment, comment.id), "approve")
+        comment_state.transition(actor, db.session.get(Comment, comment.id), "approve")
         db.session.commit()
         assert db.session.get(Comment, comment.id).status == "approved"
 
 
 def test_describe_messages(app):
     event = CommentEvent(action="akismet_ham", note="")
-    assert comments.describe(event) == "Akismet cleared this comment"
+    assert comment_state.describe(event) == "Akismet cleared this comment"
     event = CommentEvent(action="akismet_spam", note="")
-    assert comments.describe(event) == "Akismet flagged this comment as spam"
+    assert comment_state.describe(event) == "Akismet flagged this comment as spam"
     event = CommentEvent(action="akismet_error", note="")
-    assert comments.describe(event) == "Akismet was unreachable; will retry"
+    assert comment_state.describe(event) == "Akismet was unreachable; will retry"
     event = CommentEvent(action="rule_held", note="Contains 3 links")
-    assert comments.describe(event) == "Held for moderation: Contains 3 links"
+    assert comment_state.describe(event) == "Held for moderation: Contains 3 links"
 
 
 def test_form_timestamp(app):

@@ -22,7 +22,7 @@ from flask.wrappers import Response
 from flask_login import current_user
 from sqlalchemy import select
 
-from blog import comments, moderation, rendering, site_settings, spam
+from blog import comment_state, comments, moderation, rendering, site_settings, spam
 from blog.extensions import csrf, db
 from blog.forms import (
     ActionForm,
@@ -119,8 +119,8 @@ def index():  # type: ignore[no-untyped-def]
         search=search,
         counts=moderation.status_counts(current_user),
         records=moderation.author_records(pagination.items),
-        allowed=comments.allowed_actions,
-        describe=comments.describe,
+        allowed=comment_state.allowed_actions,
+        describe=comment_state.describe,
         action_form=ActionForm(),
         bulk_form=BulkForm(),
         akismet=spam.akismet_config(current_app.config, settings).enabled,
@@ -209,7 +209,7 @@ def reply(comment_id: int):  # type: ignore[no-untyped-def]
         except (comments.CommentInvalid, comments.Duplicate) as error:
             db.session.rollback()
             form.comment.errors = [str(error)]
-        except comments.TransitionRefused as error:
+        except comment_state.TransitionRefused as error:
             db.session.rollback()
             flash(str(error), "error")
             return redirect(url_for(".index"))

@@ -446,3 +446,29 @@ def test_pending_count_is_one_query(app, client, make_post, make_comment, editor
         assert db.session.scalar(select(func.count(Comment.id))) == 1
     html = client.get("/dashboard/").get_data(as_text=True)
     assert re.search(r"Comments <span[^>]*>\(1\)</span>", html)
+
+
+def test_deleting_a_post_deletes_its_comments(
+    app, client, make_post, make_comment, editor
+):
+    post = make_post("Doomed")
+    parent = make_comment(post)
+    make_comment(post, "Reply", parent_id=parent.id)
+    client.post(f"/dashboard/posts/{post.id}/trash")
+    assert client.post(f"/dashboard/posts/{post.id}/delete").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Comment.id))) == 0
+        assert db.session.scalar(select(func.count(CommentEvent.id))) == 0
+
+
+def test_deleting_a_parent_keeps_its_replies(
+    app, client, make_post, make_comment, editor
+):
+    post = make_post("Talks")
+    parent = make_comment(post, "Parent", status="trash")
+    reply = make_comment(post, "Orphan reply", parent_id=parent.id)
+    client.post(f"/dashboard/comments/{parent.id}/delete")
+    with app.app_context():
+        kept = db.session.get(Comment, reply.id)
+        assert kept is not None and kept.parent_id is None
+    assert "Orphan reply" in client.get(url_of(post)).get_data(as_text=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import g
+from flask import g, request, url_for
 
 
 def zone_of(settings: dict[str, Any]) -> ZoneInfo:
@@ -39,3 +39,9 @@ def local_datetime(value: datetime | None) -> str:
 
 def iso_datetime(value: datetime | None) -> str:
     return value.isoformat() if value else ""
+
+
+def page_url(page: int) -> str:
+    """This page's address at another page number, keeping its filters."""
+    args = {**request.args.to_dict(), **(request.view_args or {}), "page": page}
+    return url_for(request.endpoint or "public.home", **args)

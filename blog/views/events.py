@@ -65,7 +65,6 @@ def _listing(query: Any, *, heading: str, past: bool) -> str:
         months=events.group_by_month(pagination.items),
         filters=events.filter_terms(),
         chosen={k: v or "" for k, v in _filters().items()},
-        chosen_args={k: v for k, v in _filters().items() if v},
         categories=reading.navigation_categories(),
     )
 

@@ -53,6 +53,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["localdate"] = presentation.local_date
     app.jinja_env.filters["localdatetime"] = presentation.local_datetime
     app.jinja_env.filters["isodate"] = presentation.iso_datetime
+    app.jinja_env.globals["page_url"] = presentation.page_url
     app.jinja_env.globals["site_zone"] = lambda: presentation.zone_of(
         current_settings()
     )

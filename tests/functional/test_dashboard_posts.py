@@ -225,3 +225,21 @@ def test_settings_change_title_and_time_zone(client, make_user, auth):
         },
     )
     assert "Garden Gazette" in client.get("/").get_data(as_text=True)
+
+
+def test_pagination_keeps_the_filters(client, make_user, make_post, auth):
+    editor = make_user(Role.EDITOR, "ed")
+    for n in range(22):
+        make_post(f"Draft {n}", author=editor, publish=False)
+    auth.login("ed")
+    html = client.get("/dashboard/posts/?status=draft").get_data(as_text=True)
+    assert 'href="/dashboard/posts/?status=draft&amp;page=2"' in html
+
+
+def test_audiences_and_units_are_managed_like_tags(client, make_user, auth):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    client.post("/dashboard/terms/audience/", data={"name": "Students"})
+    html = client.get("/dashboard/terms/audience/").get_data(as_text=True)
+    assert "Audiences" in html and "Students" in html
+    assert client.get("/dashboard/terms/unit/").status_code == 200

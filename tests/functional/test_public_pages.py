@@ -141,11 +141,7 @@ def test_navigation_lists_categories_with_published_posts(client, make_post):
     make_post("Visible", categories="Shown")
     make_post("Hidden draft", categories="Unseen", publish=False)
     html = client.get("/").get_data(as_text=True)
-    assert (
-        'aria-label="Categories"' in html
-        and ">Shown</a>" in html
-        and "Unseen" not in html
-    )
+    assert 'aria-label="Main"' in html and ">Shown</a>" in html and "Unseen" not in html
 
 
 def test_friendly_404(client):

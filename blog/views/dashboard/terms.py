@@ -15,7 +15,12 @@ from blog.permissions import abort_unless, can_manage_terms
 
 bp = Blueprint("terms", __name__, url_prefix="/terms")
 
-TITLES = {"category": "Categories", "tag": "Tags"}
+TITLES = {
+    "category": "Categories",
+    "tag": "Tags",
+    "audience": "Audiences",
+    "unit": "Organising units",
+}
 
 
 def _taxonomy(name: str) -> str:
@@ -32,7 +37,7 @@ def _term(taxonomy_name: str, term_id: int) -> Term:
     return term
 
 
-@bp.route("/<any(category, tag):kind>/", methods=["GET", "POST"])
+@bp.route("/<any(category, tag, audience, unit):kind>/", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps the text
 def index(kind: str):  # type: ignore[no-untyped-def]
     _taxonomy(kind)
@@ -58,13 +63,17 @@ def index(kind: str):  # type: ignore[no-untyped-def]
         "dashboard/terms.html",
         kind=kind,
         title=TITLES[kind],
+        taxonomies=TITLES,
         rows=db.session.execute(usage).all(),
         form=form,
         action_form=ActionForm(),
     )
 
 
-@bp.route("/<any(category, tag):kind>/<int:term_id>/edit", methods=["GET", "POST"])
+@bp.route(
+    "/<any(category, tag, audience, unit):kind>/<int:term_id>/edit",
+    methods=["GET", "POST"],
+)
 @csrf.exempt  # the form checks its own token, so an expired one keeps the text
 def edit(kind: str, term_id: int):  # type: ignore[no-untyped-def]
     term = _term(_taxonomy(kind), term_id)
@@ -87,7 +96,7 @@ def edit(kind: str, term_id: int):  # type: ignore[no-untyped-def]
     return render_template("dashboard/term_edit.html", kind=kind, term=term, form=form)
 
 
-@bp.post("/<any(category, tag):kind>/<int:term_id>/delete")
+@bp.post("/<any(category, tag, audience, unit):kind>/<int:term_id>/delete")
 def delete(kind: str, term_id: int):  # type: ignore[no-untyped-def]
     term = _term(_taxonomy(kind), term_id)
     taxonomy.delete_term(current_user, term)

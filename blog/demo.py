@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import io
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from blog import accounts, publishing
+from blog import accounts, events, publishing
 from blog.extensions import db
 from blog.media import store_image
-from blog.models import Role, User, utcnow
+from blog.models import Media, PersonRole, Role, User, utcnow
 
 
 class DemoExists(Exception):
@@ -148,7 +148,7 @@ def _demo_image() -> io.BytesIO:
 
 
 def load() -> str:
-    """Create the sample authors and articles (commits).
+    """Create the sample authors, articles and an event (commits).
 
     :raises DemoExists: the sample authors are already there.
     """
@@ -181,7 +181,54 @@ def load() -> str:
             publish_at=start + timedelta(days=6 * number, hours=9),
         )
         publishing.save_post(authors[spec["author"]], data, publish=True)
+    _load_event(authors["marta"], media.filename)
     return (
-        f"Loaded {len(AUTHORS)} authors and {len(ARTICLES)} articles. The sample "
-        "authors have random passwords; give them real ones before they log in."
+        f"Loaded {len(AUTHORS)} authors, {len(ARTICLES)} articles and one event. "
+        "The sample authors have random passwords; give them real ones before "
+        "they log in."
     )
+
+
+def _load_event(organiser: User, image_filename: str) -> None:
+    """A workshop shaped like a university events-calendar page."""
+    day = (utcnow() + timedelta(days=21)).date()
+    people = [
+        ("Amina Costa", "Riverside Community Garden", PersonRole.SPEAKER),
+        ("Jonas Weber", "Northfield College, Botany", PersonRole.SPEAKER),
+        ("Lucía Fernández", "City Parks Department", PersonRole.SPEAKER),
+        ("Marta Oyelaran", "Rooftop Notes", PersonRole.MODERATOR),
+    ]
+    data = events.EventInput(
+        post=publishing.PostInput(
+            title="Growing food on city rooftops: a workshop",
+            body=(
+                "Three growers share what works on flat roofs and balconies: "
+                "soil weight, water, wind and bees.\n\n"
+                "Bring your questions; there is time for them at the end."
+            ),
+            categories="Community",
+            publish_at=utcnow() - timedelta(days=1),
+        ),
+        start_date=day,
+        start_time=time(16, 0),
+        end_time=time(17, 30),
+        timezone="America/New_York",
+        venue_name="Elm Street Library",
+        venue_address="12 Elm Street",
+        room="Reading Room 2",
+        contact_name="Tomás Reyes",
+        contact_email="events@example.org",
+        people=[events.PersonInput(n, a, role=r) for n, a, r in people],
+        sponsors=[
+            events.SponsorInput("Friends of Elm Street Garden"),
+            events.SponsorInput("Northfield College Extension"),
+        ],
+        audiences="The public, Students, Faculty, Families",
+        units="Community Programs, Library Events Office",
+    )
+    post = events.save_event(organiser, data, publish=True)
+    post.featured_image = db.session.scalar(
+        select(Media).where(Media.filename == image_filename)
+    )
+    post.featured_image_alt = "Raised garden beds in morning light"
+    db.session.commit()

@@ -36,7 +36,7 @@ from blog.models import (
     utcnow,
 )
 from blog.models.term import post_terms
-from blog.permissions import can_edit_post, can_publish, require
+from blog.permissions import can_edit_post, require
 from blog.publishing import PostError, PostInput
 from blog.slugs import slugify
 from blog.taxonomy import parse_names, resolve_terms
@@ -209,14 +209,9 @@ def save_event(
         _apply_event(event, data, starts_at, ends_at)
         apply_featured_image(post, data.image, folder=folder, uploader=actor)
     db.session.add(post)
-    if publish:
-        if can_publish(actor, post):
-            post.published_at = data.post.publish_at or post.published_at or utcnow()
-            post.status = PostStatus.PUBLISHED
-        else:
-            post.status = PostStatus.PENDING
-    else:
-        post.status = PostStatus.DRAFT
+    publishing.apply_status(
+        actor, post, publish=publish, publish_at=data.post.publish_at
+    )
     db.session.commit()
     return post
 

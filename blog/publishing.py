@@ -74,16 +74,26 @@ def save_post(
         require(can_edit_post(actor, post))
     apply_input(post, data)
     db.session.add(post)
-    if publish:
-        if can_publish(actor, post):
-            post.published_at = data.publish_at or post.published_at or utcnow()
-            post.status = PostStatus.PUBLISHED
-        else:
-            post.status = PostStatus.PENDING
-    else:
-        post.status = PostStatus.DRAFT
+    apply_status(actor, post, publish=publish, publish_at=data.publish_at)
     db.session.commit()
     return post
+
+
+def apply_status(
+    actor: User, post: Post, *, publish: bool, publish_at: datetime | None
+) -> None:
+    """The editor's buttons: Publish (or submit for review) and Save Draft.
+
+    Authors and above publish, scheduled when ``publish_at`` is in the
+    future; contributors' posts wait for review; a draft leaves the site.
+    """
+    if not publish:
+        post.status = PostStatus.DRAFT
+    elif can_publish(actor, post):
+        post.published_at = publish_at or post.published_at or utcnow()
+        post.status = PostStatus.PUBLISHED
+    else:
+        post.status = PostStatus.PENDING
 
 
 def apply_input(post: Post, data: PostInput, *, create_terms: bool = True) -> None:

@@ -91,13 +91,22 @@ def test_demo_loads_sample_content(app, runner, client):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Post)) == 6
+        kinds = dict(
+            db.session.execute(
+                select(Post.kind, func.count()).group_by(Post.kind)
+            ).all()
+        )
+        assert kinds == {"article": 6, "event": 1}
         assert db.session.scalar(select(func.count()).select_from(User)) == 2
         categories = db.session.scalar(
             select(func.count()).select_from(Term).where(Term.taxonomy == "category")
         )
         assert categories == 3
-        html = " ".join(p.body_html for p in db.session.scalars(select(Post)))
+        html = " ".join(
+            p.body_html
+            for p in db.session.scalars(select(Post).where(Post.kind == "article"))
+        )
+        event_slug = db.session.scalar(select(Post.slug).where(Post.kind == "event"))
     for marker in ("<blockquote>", "<ul>", "<table>", 'class="highlight"', "<img"):
         assert marker in html
     home = client.get("/").get_data(as_text=True)
@@ -106,6 +115,16 @@ def test_demo_loads_sample_content(app, runner, client):
     response = client.get(image)
     assert response.status_code == 200 and response.mimetype == "image/png"
     response.close()
+    event_page = client.get(f"/events/{event_slug}/").get_data(as_text=True)
+    for part in (
+        "Speakers",
+        "Moderator",
+        "Co-sponsored by",
+        "Open to",
+        "Elm Street Library",
+    ):
+        assert part in event_page
+    assert "Raised garden beds in morning light" in event_page
     again = runner.invoke(args=["demo"])
     assert again.exit_code != 0 and "already loaded" in again.output
 

@@ -330,3 +330,23 @@ def test_any_failure_after_the_save_keeps_the_comment(
     assert comment.status == "pending" and comment.spam_check == "unchecked"
     page = client.get(response.headers["Location"].split("#")[0])
     assert "Your comment is awaiting moderation." in page.get_data(as_text=True)
+
+
+def test_bulk_spam_with_akismet_down_waits_once(
+    app, client, make_post, make_user, auth, make_comment, akismet_server
+):
+    akismet_server.mode = "hang"
+    post = make_post("Talks")
+    ids = [str(make_comment(post, f"c{n}", status="pending").id) for n in range(5)]
+    auth.login(make_user(Role.EDITOR, "ed"))
+    started = time.monotonic()
+    response = client.post(
+        "/dashboard/comments/bulk",
+        data={"action": "spam", "ids": ids},
+        follow_redirects=True,
+    )
+    assert time.monotonic() - started < 2.5  # one timeout (0.5 s), not five
+    html = response.get_data(as_text=True)
+    assert "5 comments marked as spam." in html
+    assert "Akismet could not be told" in html
+    assert len(akismet_server.calls("submit-spam")) == 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from blog import config as config_module
 
@@ -56,6 +57,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         )
     config_module.apply_secret_key(app)
     config_module.apply_production_defaults(app)
+    trusted_proxies = int(app.config["PROXY_FIX_X_FOR"])
+    if trusted_proxies > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies
+        )
 
     register_extensions(app)
     register_blueprints(app)

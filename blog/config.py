@@ -44,6 +44,9 @@ class DefaultConfig:
     SPAM_RETENTION_DAYS = 15
     #: Unchecked comments are retried against Akismet for this many days.
     AKISMET_RETRY_DAYS = 15
+    #: Proxies in front of the app that set X-Forwarded-For/-Proto (0: none).
+    #: Without it, behind a proxy every reader has the proxy's IP address.
+    PROXY_FIX_X_FOR = 0
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     UPLOAD_MAX_PIXELS = 40_000_000
     WTF_CSRF_TIME_LIMIT = 3600 * 6

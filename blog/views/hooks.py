@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask.wrappers import Response
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -48,7 +48,8 @@ def register(app: Flask) -> None:
     @app.context_processor
     def site_context() -> dict[str, Any]:
         settings = current_settings()
-        return {"site": settings, "is_staff": current_user.is_authenticated}
+        staff = has_request_context() and current_user.is_authenticated
+        return {"site": settings, "is_staff": staff}
 
     app.jinja_env.filters["localdate"] = presentation.local_date
     app.jinja_env.filters["localdatetime"] = presentation.local_datetime
@@ -70,6 +71,7 @@ def register(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if request.blueprint in {"dashboard", "auth"}:
+        # request.blueprints lists nested names too ("dashboard.posts", "dashboard").
+        if {"dashboard", "auth"} & set(request.blueprints):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

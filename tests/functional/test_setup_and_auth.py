@@ -161,3 +161,10 @@ def test_logout_needs_post(client, make_user, auth):
     auth.login("grace")
     assert client.get("/logout").status_code == 405
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_dashboard_pages_are_never_cached(client, make_user, auth):
+    make_user(Role.ADMIN, "root")
+    auth.login("root")
+    for path in ("/dashboard/", "/dashboard/posts/", "/dashboard/settings/", "/login"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path

@@ -48,3 +48,24 @@ def test_production_sets_secure_cookies(tmp_path, monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["REMEMBER_COOKIE_DURATION"] <= 30 * 24 * 3600
+
+
+def test_proxy_fix_only_when_configured(tmp_path, monkeypatch):
+    monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
+    seen = []
+    for proxies in (0, 1):
+        app = create_app({"SECRET_KEY": "x" * 32, "PROXY_FIX_X_FOR": proxies})
+
+        @app.get("/ip")
+        def ip():  # type: ignore[no-untyped-def]
+            from flask import request
+
+            return request.remote_addr or ""
+
+        response = app.test_client().get(
+            "/ip",
+            headers={"X-Forwarded-For": "203.0.113.9"},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+        )
+        seen.append(response.get_data(as_text=True))
+    assert seen == ["10.0.0.1", "203.0.113.9"]

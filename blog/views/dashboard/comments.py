@@ -18,7 +18,6 @@ from flask import (
     request,
     url_for,
 )
-from flask.wrappers import Response
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -78,14 +77,6 @@ def nav_counts() -> dict[str, Any]:
 @bp.before_request
 def require_moderator():  # type: ignore[no-untyped-def]
     abort_unless(can_moderate_some(current_user))
-
-
-@bp.after_request
-@discussion_bp.after_request
-def private(response: Response) -> Response:
-    """Commenters' emails and IPs are on these pages: never cache them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def get_comment(comment_id: int) -> Comment:

@@ -75,11 +75,12 @@ def register_extensions(app: Flask) -> None:
     from blog import models  # noqa: F401  (registers the tables)
     from blog.auth_session import configure_login
     from blog.database import register_engine_events
-    from blog.extensions import csrf, db, migrate
+    from blog.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
     register_engine_events(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     migrate.init_app(
         app,
         db,

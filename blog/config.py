@@ -27,7 +27,13 @@ class DefaultConfig:
     AKISMET_BLOG_URL = ""
     AKISMET_API_URL = "https://rest.akismet.com"
     AKISMET_TIMEOUT = 2.0
+    #: Where per-IP rate limits are counted: ``memory://`` for one process,
+    #: ``redis://host:6379/0`` when several servers share the load.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_LOGIN = "30 per minute"
+    RATELIMIT_COMMENT = "20 per minute"
     MAIL_SERVER = ""
     MAIL_PORT = 25
     MAIL_SENDER = "blog@localhost"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +30,16 @@ db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
 migrate = Migrate()
 login_manager = LoginManager()
+
+#: Coarse per-IP limits on the forms bots hammer, stored where every server
+#: sees them (``RATELIMIT_STORAGE_URI``, e.g. Redis). The finer rules (login
+#: back-off, comment flood and duplicates) live in the database.
+limiter = Limiter(get_remote_address)
+
+
+def login_rate() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def comment_rate() -> str:
+    return current_app.config["RATELIMIT_COMMENT"]

@@ -83,6 +83,8 @@ def app(tmp_path, app_config: dict[str, Any]) -> Iterator[Flask]:  # type: ignor
         "SITE_URL": "http://localhost",
         "AKISMET_API_KEY": "",
         "MAIL_SERVER": "",
+        # The limiter is one object per process; tests that need it enable it.
+        "RATELIMIT_ENABLED": False,
     }
     config.update(app_config)
     instance = tmp_path / "instance"

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from blog import accounts
-from blog.extensions import csrf, db
+from blog.extensions import csrf, db, limiter, login_rate
 from blog.forms import LoginForm, SetupForm
 from blog.passwords import PasswordRejected
 
@@ -43,6 +43,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_rate, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps the text
 def login():  # type: ignore[no-untyped-def]
     if accounts.needs_setup():

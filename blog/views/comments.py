@@ -26,7 +26,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from blog import comments, spam, threads
-from blog.extensions import csrf, db
+from blog.extensions import comment_rate, csrf, db, limiter
 from blog.forms import CommentForm
 from blog.models import Comment, CommentStatus, Post, User, utcnow
 from blog.views.hooks import current_settings
@@ -175,6 +175,7 @@ def _form_page(post: Post, form: CommentForm, status: int, message: str = ""):  
 
 
 @bp.post("/comments/post/<int:post_id>")
+@limiter.limit(comment_rate)
 @csrf.exempt  # the form checks its own token, so an expired one keeps the text
 def submit(post_id: int):  # type: ignore[no-untyped-def]
     post = db.session.get(Post, post_id)

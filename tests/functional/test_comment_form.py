@@ -412,3 +412,15 @@ def test_article_queries_do_not_grow_with_comments(
     home = queries("/")
     make_comment(other, "One more")
     assert queries("/") == home
+
+
+def test_fields_come_in_the_seed_order(client, make_post):
+    post = make_post("Ordered", days_ago=1)
+    html = client.get(
+        f"/{post.published_at:%Y}/{post.published_at:%m}/{post.slug}/"
+    ).get_data(as_text=True)
+    positions = [
+        html.index(f'<label for="{name}">')
+        for name in ("name", "email", "url", "comment")
+    ]
+    assert positions == sorted(positions)

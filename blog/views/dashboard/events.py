@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     redirect,
     render_template,
@@ -21,7 +20,9 @@ from blog.featured_images import ImageInput
 from blog.forms import ActionForm
 from blog.forms.events import ROW_LISTS, EventForm
 from blog.models import Post, PostKind, Taxonomy
-from blog.permissions import abort_unless, can_edit_post, can_publish
+from blog.permissions import can_publish
+from blog.views.dashboard.posts import get_post
+from blog.views.dashboard.trash import add_trash_routes
 from blog.views.hooks import current_settings
 from blog.views.media import upload_dir
 
@@ -33,11 +34,7 @@ NEW_ROWS = {"speakers": 3, "moderators": 1, "sponsors": 2}
 
 def get_event(post_id: int) -> Post:
     """The event the current user may edit, or 404/403."""
-    post = db.session.get(Post, post_id)
-    if post is None or post.kind != PostKind.EVENT:
-        abort(404)
-    abort_unless(can_edit_post(current_user, post))
-    return post
+    return get_post(post_id, PostKind.EVENT)
 
 
 @bp.get("/")
@@ -284,22 +281,4 @@ def _event_input(form: EventForm) -> events.EventInput:
     )
 
 
-@bp.post("/<int:post_id>/trash")
-def trash(post_id: int):  # type: ignore[no-untyped-def]
-    publishing.trash_post(current_user, get_event(post_id))
-    flash("Event moved to the Trash.", "success")
-    return redirect(url_for(".index"))
-
-
-@bp.post("/<int:post_id>/restore")
-def restore(post_id: int):  # type: ignore[no-untyped-def]
-    publishing.restore_post(current_user, get_event(post_id))
-    flash("Event restored as a draft.", "success")
-    return redirect(url_for(".index", status="trash"))
-
-
-@bp.post("/<int:post_id>/delete")
-def delete(post_id: int):  # type: ignore[no-untyped-def]
-    publishing.delete_post(current_user, get_event(post_id))
-    flash("Event deleted permanently.", "success")
-    return redirect(url_for(".index", status="trash"))
+add_trash_routes(bp, get_event, "Event")

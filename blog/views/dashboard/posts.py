@@ -16,6 +16,7 @@ from blog.forms import ActionForm, PostFilterForm, PostForm
 from blog.models import Post, PostKind, Taxonomy, Term, User
 from blog.permissions import abort_unless, can_edit_post, can_publish, can_see_all_posts
 from blog.presentation import zone_of
+from blog.views.dashboard.trash import add_trash_routes
 from blog.views.hooks import current_settings
 from blog.views.media import upload_dir
 
@@ -171,22 +172,4 @@ def _post_input(form: PostForm) -> publishing.PostInput:
     )
 
 
-@bp.post("/<int:post_id>/trash")
-def trash(post_id: int):  # type: ignore[no-untyped-def]
-    publishing.trash_post(current_user, get_post(post_id))
-    flash("Post moved to the Trash.", "success")
-    return redirect(url_for(".index"))
-
-
-@bp.post("/<int:post_id>/restore")
-def restore(post_id: int):  # type: ignore[no-untyped-def]
-    publishing.restore_post(current_user, get_post(post_id))
-    flash("Post restored as a draft.", "success")
-    return redirect(url_for(".index", status="trash"))
-
-
-@bp.post("/<int:post_id>/delete")
-def delete(post_id: int):  # type: ignore[no-untyped-def]
-    publishing.delete_post(current_user, get_post(post_id))
-    flash("Post deleted permanently.", "success")
-    return redirect(url_for(".index", status="trash"))
+add_trash_routes(bp, get_post, "Post")

@@ -109,4 +109,11 @@ def save_article(
     check_image_input(post, image)
     with db.session.no_autoflush:
         apply_featured_image(post, image, folder=folder, uploader=actor)
-    return publishing.save_post(actor, data, post, publish=publish)
+    stored = post.featured_image if image.upload is not None else None
+    try:
+        return publishing.save_post(actor, data, post, publish=publish)
+    except Exception:
+        # The post was refused (or not written): its new file would be an orphan.
+        if stored is not None:
+            (folder / stored.filename).unlink(missing_ok=True)
+        raise

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -336,5 +337,28 @@ def test_an_expired_token_keeps_everything_typed(app, client, make_user):
     assert "Nothing you typed was lost" in page
     assert 'value="Aiko Brandt"' in page and 'value="Priya Nandakumar"' in page
     assert re.search(r'name="csrf_token" type="hidden" value="[^"]+"', page)
+    with app.app_context():
+        assert db.session.scalar(select(Post)) is None
+
+
+@pytest.mark.parametrize("kind", ["posts", "events"])
+def test_a_refused_save_leaves_no_uploaded_file_behind(
+    app, client, make_user, auth, kind
+):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    too_deep = "> " * 25 + "quoted"
+    form = (
+        seed_form(body=too_deep)
+        if kind == "events"
+        else {"title": "Bees", "body": too_deep, "action": "publish"}
+    )
+    form["featured_image"] = (io.BytesIO(png_bytes()), "bees.png")
+    form["featured_image_alt"] = "A frame of honeycomb"
+    response = post_form(client, f"/dashboard/{kind}/new", form)
+    assert response.status_code == 200
+    assert "nests lists or quotes" in response.get_data(True)
+    uploads = Path(app.instance_path) / "uploads"
+    assert not uploads.exists() or list(uploads.iterdir()) == []
     with app.app_context():
         assert db.session.scalar(select(Post)) is None

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo, available_timezones
 from sqlalchemy import select
 
 from blog.extensions import db
-from blog.models import Setting
+from blog.models import Setting, User
+from blog.permissions import can_manage_settings, require
 
 DEFAULTS: dict[str, Any] = {
     "title": "My Blog",
@@ -93,6 +94,16 @@ def save_settings(values: Mapping[str, Any]) -> None:
     validate(values)
     for key, value in values.items():
         db.session.merge(Setting(key=key, value=value))
+
+
+def change_settings(actor: User, values: Mapping[str, Any]) -> None:
+    """An administrator's change from the dashboard (the caller commits).
+
+    :raises PermissionDenied: only admins change site settings.
+    :raises SettingsError: with the field at fault.
+    """
+    require(can_manage_settings(actor))
+    save_settings(values)
 
 
 def site_zone(settings: Mapping[str, Any]) -> ZoneInfo:

@@ -146,3 +146,23 @@ def test_contributor_cannot_edit_after_publication(client, make_user, make_post,
         db.session.get(Post, published.id).status = "published"
         db.session.commit()
     assert client.get(f"/dashboard/posts/{published.id}/edit").status_code == 403
+
+
+def test_the_settings_service_itself_refuses_non_admins(app, make_user):
+    from blog import site_settings
+    from blog.extensions import db
+    from blog.models import User
+    from blog.permissions import PermissionDenied
+
+    editor = make_user(Role.EDITOR, "ed")
+    admin = make_user(Role.ADMIN, "boss")
+    with app.app_context():
+        with pytest.raises(PermissionDenied):
+            site_settings.change_settings(
+                db.session.get(User, editor.id), {"title": "Taken over"}
+            )
+        site_settings.change_settings(
+            db.session.get(User, admin.id), {"title": "Renamed"}
+        )
+        db.session.commit()
+        assert site_settings.load_settings()["title"] == "Renamed"

@@ -258,7 +258,7 @@ def edit_discussion():  # type: ignore[no-untyped-def]
             )
             if values["akismet_api_key"] != settings.get("akismet_api_key"):
                 values["akismet_key_invalid"] = False
-            site_settings.save_settings(values)
+            site_settings.change_settings(current_user, values)
         except site_settings.SettingsError as error:
             db.session.rollback()
             form[error.field].errors.append(str(error))
@@ -289,7 +289,9 @@ def verify_key():  # type: ignore[no-untyped-def]
         if valid is None:
             flash("Akismet could not be reached; try again later.", "error")
         else:
-            site_settings.save_settings({"akismet_key_invalid": not valid})
+            site_settings.change_settings(
+                current_user, {"akismet_key_invalid": not valid}
+            )
             db.session.commit()
             if valid:
                 flash("Akismet accepted the key.", "success")

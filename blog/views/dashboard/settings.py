@@ -25,7 +25,7 @@ def general():  # type: ignore[no-untyped-def]
             for name in ("title", "tagline", "timezone", "posts_per_page")
         }
         try:
-            site_settings.save_settings(values)
+            site_settings.change_settings(current_user, values)
         except site_settings.SettingsError as error:
             db.session.rollback()
             form[error.field].errors.append(str(error))

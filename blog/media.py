@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 from typing import BinaryIO
 
+from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from blog.extensions import db
@@ -35,12 +36,15 @@ def store_image(
     *,
     original_name: str = "",
     uploader: User | None = None,
-    max_pixels: int = 40_000_000,
+    max_pixels: int | None = None,
 ) -> Media:
     """Decode, clean and save an image; add its :class:`Media` row (caller commits).
 
+    :param max_pixels: defaults to the ``UPLOAD_MAX_PIXELS`` setting.
     :raises ImageRejected: not an image we accept, or too large.
     """
+    if max_pixels is None:
+        max_pixels = int(current_app.config.get("UPLOAD_MAX_PIXELS") or 40_000_000)
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():

@@ -362,3 +362,21 @@ def test_a_refused_save_leaves_no_uploaded_file_behind(
     assert not uploads.exists() or list(uploads.iterdir()) == []
     with app.app_context():
         assert db.session.scalar(select(Post)) is None
+
+
+@pytest.mark.parametrize("app_config", [{"UPLOAD_MAX_PIXELS": 100}])
+def test_upload_max_pixels_limits_uploads(app, client, make_user, auth):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    form = {
+        "title": "Bees",
+        "body": "The hives woke up.",
+        "action": "publish",
+        "featured_image": (io.BytesIO(png_bytes((40, 30))), "bees.png"),
+        "featured_image_alt": "A frame of honeycomb",
+    }
+    response = post_form(client, "/dashboard/posts/new", form)
+    assert response.status_code == 200
+    assert "not an image we can use" in response.get_data(True)
+    with app.app_context():
+        assert db.session.scalar(select(Post)) is None

@@ -201,6 +201,25 @@ def test_akismet_is_called_outside_a_transaction(
     assert seen == [False]
 
 
+def test_verify_key_is_called_outside_a_transaction(
+    app, client, make_user, auth, monkeypatch
+):
+    app.config.update(AKISMET_API_KEY="k", AKISMET_API_URL="http://127.0.0.1:9")
+    seen = []
+
+    def fake_verify(conf, key):  # type: ignore[no-untyped-def]
+        seen.append(db.session().in_transaction())
+        return True
+
+    monkeypatch.setattr(spam, "verify_key", fake_verify)
+    auth.login(make_user(Role.ADMIN, "boss"))
+    response = client.post(
+        "/dashboard/settings/discussion/verify-key", follow_redirects=True
+    )
+    assert "Akismet accepted the key." in response.get_data(as_text=True)
+    assert seen == [False]
+
+
 def test_not_configured_skips_akismet(app, make_post, post_comment, open_rules):
     post_comment(make_post("Talks"), "Hello")
     comment = only_comment(app)

@@ -285,6 +285,7 @@ def verify_key():  # type: ignore[no-untyped-def]
     if not conf.key:
         flash("There is no Akismet key to check yet.", "error")
     else:
+        db.session.commit()  # no transaction (no write lock) while Akismet answers
         valid = spam.verify_key(conf, conf.key)
         if valid is None:
             flash("Akismet could not be reached; try again later.", "error")

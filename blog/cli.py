@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from blog import accounts, moderation, publishing
+from blog import accounts, moderation, publishing, site_settings
 from blog import cli_comments as comments_cli
 from blog.extensions import db
 from blog.models import Role
@@ -65,10 +65,12 @@ def load_demo() -> None:
 @click.command("render")
 @with_appcontext
 def rerender() -> None:
-    """Re-render stored posts and comments made by an older renderer."""
+    """Re-render stored posts, comments and the privacy page (older renderers)."""
     count, refused = publishing.rerender_stale_posts()
     click.echo(f"Re-rendered {count} post(s).")
     click.echo(f"Re-rendered {moderation.rerender_stale()} comment(s).")
+    if site_settings.rerender_privacy():
+        click.echo("Re-rendered the privacy page.")
     if refused:
         ids = ", ".join(map(str, refused))
         click.echo(

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import select
 
+from blog import rendering
 from blog.extensions import db
 from blog.models import Setting, User
 from blog.permissions import can_manage_settings, require
@@ -104,6 +105,26 @@ def change_settings(actor: User, values: Mapping[str, Any]) -> None:
     """
     require(can_manage_settings(actor))
     save_settings(values)
+
+
+def rerender_privacy() -> bool:
+    """Render the privacy page's text again with today's renderer (commits).
+
+    Text the renderer now refuses keeps its stored HTML, passed through
+    today's sanitizer, as posts do. :returns: whether the HTML changed.
+    """
+    settings = load_settings()
+    text = str(settings.get("privacy_text") or "")
+    old = str(settings.get("privacy_html") or "")
+    try:
+        html = rendering.render_post(text) if text.strip() else ""
+    except rendering.ContentRejected:
+        html = rendering.sanitize(old, "post")
+    if html == old:
+        return False
+    save_settings({"privacy_html": html})
+    db.session.commit()
+    return True
 
 
 def site_zone(settings: Mapping[str, Any]) -> ZoneInfo:

@@ -156,3 +156,22 @@ def test_render_keeps_safe_html_of_a_post_it_now_refuses(app, runner, make_post)
         stored = db.session.get(Post, post.id)
         assert stored.body_html == "<p>kept</p>alert(1)"
         assert "script" not in stored.body_html
+
+
+def test_render_rerenders_the_privacy_page(app, runner, client):
+    from blog.site_settings import load_settings, save_settings
+
+    with app.app_context():
+        save_settings(
+            {
+                "privacy_text": "We keep **little**.",
+                "privacy_html": "<p>old</p><script>alert(1)</script>",
+            }
+        )
+        db.session.commit()
+    result = runner.invoke(args=["render"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        html = load_settings()["privacy_html"]
+    assert "<strong>little</strong>" in html and "script" not in html
+    assert "<strong>little</strong>" in client.get("/privacy/").get_data(as_text=True)

@@ -85,7 +85,12 @@ def get_term(taxonomy: str, slug: str) -> Term | None:
 
 
 def get_author(slug: str) -> User | None:
-    return db.session.scalar(select(User).where(User.slug == slug))
+    """The user with ``slug``, if readers can see an article of theirs.
+
+    Staff who never published (or only have drafts) have no public page.
+    """
+    published = visible().where(Post.author_id == User.id).order_by(None).exists()
+    return db.session.scalar(select(User).where(User.slug == slug, published))
 
 
 def get_visible_post(kind: str, slug: str) -> Post | None:

@@ -184,3 +184,17 @@ def test_scheduled_post_appears_when_its_time_comes(app, client, make_post):
         db.session.get(Post, post.id).published_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
     assert "Soon" in client.get("/").get_data(as_text=True)
+
+
+def test_author_pages_exist_only_for_authors_with_published_articles(
+    client, make_user, make_post
+):
+    make_user(Role.ADMIN, "root", bio="Runs the servers.")
+    drafter = make_user(Role.CONTRIBUTOR, "cora", bio="Writes drafts.")
+    make_post("Secret plans", author=drafter, publish=False)
+    make_post("Out in the open", author=make_user(Role.AUTHOR, "tomas"))
+    assert client.get("/author/tomas/").status_code == 200
+    for slug in ("root", "cora"):
+        response = client.get(f"/author/{slug}/")
+        assert response.status_code == 404
+        assert "Runs the servers." not in response.get_data(as_text=True)

@@ -330,12 +330,6 @@ def get_visible_event(slug: str, now: datetime | None = None) -> Post | None:
     return db.session.scalar(_published(now or utcnow()).where(Post.slug == slug))
 
 
-def get_term(taxonomy: str, slug: str) -> Term | None:
-    return db.session.scalar(
-        select(Term).where(Term.taxonomy == taxonomy, Term.slug == slug)
-    )
-
-
 def filter_terms() -> dict[str, list[Term]]:
     """Categories and audiences used by visible events, for the listing's filters."""
     used = _published(utcnow()).with_only_columns(Post.id).order_by(None)

@@ -79,8 +79,22 @@ def period_bounds(
 
 
 def get_term(taxonomy: str, slug: str) -> Term | None:
+    """The term with ``slug``, if a visible post (article or event) carries it.
+
+    A term typed into a draft has no public page: its name is unpublished too.
+    """
+    used = (
+        select(post_terms.c.post_id)
+        .join(Post, Post.id == post_terms.c.post_id)
+        .where(
+            post_terms.c.term_id == Term.id,
+            Post.status == PostStatus.PUBLISHED,
+            Post.published_at <= utcnow(),
+        )
+        .exists()
+    )
     return db.session.scalar(
-        select(Term).where(Term.taxonomy == taxonomy, Term.slug == slug)
+        select(Term).where(Term.taxonomy == taxonomy, Term.slug == slug, used)
     )
 
 

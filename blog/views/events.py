@@ -163,7 +163,7 @@ def ics(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/events/category/<slug>.ics")
 def category_feed(slug: str):  # type: ignore[no-untyped-def]
-    term = events.get_term(Taxonomy.CATEGORY, slug) or abort(404)
+    term = reading.get_term(Taxonomy.CATEGORY, slug) or abort(404)
     posts = db.session.scalars(
         events.upcoming(utcnow(), category=term.slug).limit(FEED_LIMIT)
     ).all()

@@ -198,3 +198,14 @@ def test_author_pages_exist_only_for_authors_with_published_articles(
         response = client.get(f"/author/{slug}/")
         assert response.status_code == 404
         assert "Runs the servers." not in response.get_data(as_text=True)
+
+
+def test_terms_used_only_by_drafts_have_no_public_page(client, make_post, make_event):
+    make_post("Secret plans", publish=False, categories="Layoffs", tags="merger")
+    make_event("Secret party", publish=False, categories="Gala")
+    make_event("Open talk", categories="Talks")
+    for path in ("/category/layoffs/", "/tag/merger/", "/events/category/gala.ics"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Layoffs" not in response.get_data(as_text=True)
+    assert client.get("/events/category/talks.ics").status_code == 200

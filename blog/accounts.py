@@ -63,8 +63,13 @@ def create_user(
     :raises passwords.PasswordRejected: the password breaks the policy.
     """
     username = username.strip()
-    if not username or len(username) > 60 or any(c.isspace() for c in username):
-        raise AccountError("Use 1 to 60 characters without spaces.", "username")
+    if (
+        not username
+        or len(username) > 60
+        or "@" in username
+        or any(c.isspace() for c in username)
+    ):
+        raise AccountError("Use 1 to 60 characters, without spaces or “@”.", "username")
     try:
         role = Role(role)
     except ValueError as error:
@@ -73,7 +78,10 @@ def create_user(
     passwords.check_policy(password)
     clash = db.session.scalar(
         select(User).where(
-            or_(func.lower(User.username) == username.lower(), User.email == email)
+            or_(
+                func.lower(User.username) == username.lower(),
+                func.lower(User.email) == email.lower(),
+            )
         )
     )
     if clash is not None:
@@ -143,20 +151,22 @@ def authenticate(
         or _failures(ip_scope, since) >= limits.per_ip
     ):
         raise LoginThrottled
-    user = db.session.scalar(
-        select(User).where(
-            or_(
-                func.lower(User.username) == login.lower(),
-                func.lower(User.email) == login.lower(),
-            )
-        )
-    )
-    if not passwords.verify_password(user.password_hash if user else None, password):
+    # Usernames cannot contain "@" and emails are unique whatever their case,
+    # so a login matches one account at most.
+    column = func.lower(User.email) if "@" in login else func.lower(User.username)
+    found = db.session.execute(
+        select(User.id, User.password_hash).where(column == login.lower())
+    ).first()
+    # End the read before the slow hash check, so a login never holds
+    # SQLite's write lock (taken by BEGIN IMMEDIATE on POST) while hashing.
+    db.session.rollback()
+    if not passwords.verify_password(found.password_hash if found else None, password):
         db.session.add_all(
             [LoginFailure(scope=account_scope), LoginFailure(scope=ip_scope)]
         )
         db.session.commit()
         return None
+    user = db.session.get(User, found.id)
     assert user is not None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)

@@ -30,6 +30,9 @@ def current_settings() -> dict[str, Any]:
     return g.site_settings
 
 
+#: Settings that templates never receive (only the forms that edit them do).
+SECRET_SETTINGS = frozenset({"akismet_api_key"})
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -47,9 +50,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def register(app: Flask) -> None:
     @app.context_processor
     def site_context() -> dict[str, Any]:
-        settings = current_settings()
+        public = {
+            k: v for k, v in current_settings().items() if k not in SECRET_SETTINGS
+        }
         staff = has_request_context() and current_user.is_authenticated
-        return {"site": settings, "is_staff": staff}
+        return {"site": public, "is_staff": staff}
 
     app.jinja_env.filters["localdate"] = presentation.local_date
     app.jinja_env.filters["localdatetime"] = presentation.local_datetime

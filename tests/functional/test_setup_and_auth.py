@@ -7,7 +7,7 @@ import threading
 from sqlalchemy import func, select
 
 from blog.extensions import db
-from blog.models import Role, User
+from blog.models import Role, Setting, User
 from tests.conftest import PASSWORD
 
 
@@ -168,3 +168,66 @@ def test_dashboard_pages_are_never_cached(client, make_user, auth):
     auth.login("root")
     for path in ("/dashboard/", "/dashboard/posts/", "/dashboard/settings/", "/login"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_usernames_cannot_look_like_emails_and_emails_are_unique_in_any_case(
+    app, runner
+):
+    first = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "a@b.example",
+            "--email",
+            "x@example.org",
+            "--password-stdin",
+        ],
+        input="unusual passphrase 1\n",
+    )
+    assert first.exit_code != 0 and "“@”" in first.output
+    runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ann",
+            "--email",
+            "Ann@Example.org",
+            "--password-stdin",
+        ],
+        input="unusual passphrase 1\n",
+    )
+    clash = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ann2",
+            "--email",
+            "ann@example.org",
+            "--password-stdin",
+        ],
+        input="unusual passphrase 2\n",
+    )
+    assert clash.exit_code != 0 and "already taken" in clash.output
+    client = app.test_client()
+    response = client.post(
+        "/login", data={"login": "ANN@example.org", "password": "unusual passphrase 1"}
+    )
+    assert response.status_code == 302
+
+
+def test_templates_never_receive_the_akismet_key(app, client, make_user, auth):
+    with app.app_context():
+        db.session.add(Setting(key="akismet_api_key", value="sekret-key-123"))
+        db.session.commit()
+    captured = []
+    from flask import template_rendered
+
+    def record(sender, template, context, **extra):  # type: ignore[no-untyped-def]
+        captured.append(context.get("site", {}))
+
+    template_rendered.connect(record, app)
+    try:
+        client.get("/")
+    finally:
+        template_rendered.disconnect(record, app)
+    assert captured and all("akismet_api_key" not in site for site in captured)

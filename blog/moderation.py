@@ -181,11 +181,26 @@ def edit_comment(actor: User, comment: Comment, data: Submission) -> None:
         comment.body_html = rendering.render_comment(data.body)
     except rendering.ContentRejected as error:
         raise CommentInvalid({"comment": str(error)}) from None
+    digest = content_hash(comment.post_id, data.email.strip(), data.body)
+    if db.session.scalar(
+        select(
+            exists().where(
+                Comment.post_id == comment.post_id,
+                Comment.content_hash == digest,
+                Comment.id != comment.id,
+            )
+        )
+    ):
+        raise CommentInvalid(
+            {"comment": "Another comment on this post by the same email says that."}
+        )
     comment.body_source = data.body
     comment.rendered_version = rendering.RENDERER_VERSION
     comment.author_name = " ".join(data.name.split())
     comment.author_email = data.email.strip()
     comment.author_url = data.url.strip()
+    # The duplicate check compares with what the comment says now.
+    comment.content_hash = digest
     record(comment, "edit", actor=actor)
     db.session.commit()
 

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 
 from blog import comments as comments_service
 from blog import rendering
+from blog.comments import content_hash
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, SpamCheck, utcnow
 from tests.akismet_server import VALID_KEY, AkismetServer
@@ -56,11 +57,12 @@ def make_comment(app: Flask) -> Callable[..., Comment]:
         **fields: Any,
     ) -> Comment:
         n = next(counter)
+        email = email or f"reader{n}@example.net"
         with app.app_context():
             comment = Comment(
                 post_id=post.id,
                 author_name=name or f"Reader {n}",
-                author_email=email or f"reader{n}@example.net",
+                author_email=email,
                 author_url=fields.pop("author_url", ""),
                 author_ip=fields.pop("author_ip", f"192.0.2.{n % 250}"),
                 author_user_agent=fields.pop("author_user_agent", "TestAgent/1.0"),
@@ -71,7 +73,7 @@ def make_comment(app: Flask) -> Callable[..., Comment]:
                 spam_check=fields.pop("spam_check", SpamCheck.HAM),
                 submitted_at=utcnow() - timedelta(minutes=minutes_ago),
                 token=secrets.token_urlsafe(32),
-                content_hash=secrets.token_hex(32),
+                content_hash=content_hash(post.id, email, body),
                 submitted=fields.pop(
                     "submitted",
                     {"user_ip": "192.0.2.1", "comment_content": body},

@@ -472,3 +472,27 @@ def test_deleting_a_parent_keeps_its_replies(
         kept = db.session.get(Comment, reply.id)
         assert kept is not None and kept.parent_id is None
     assert "Orphan reply" in client.get(url_of(post)).get_data(as_text=True)
+
+
+def test_edit_refreshes_the_duplicate_check(
+    app, client, make_post, make_comment, editor
+):
+    post = make_post("Talks")
+    first = make_comment(post, body="Original words", email="sam@example.net")
+    make_comment(post, body="Other words", email="sam@example.net")
+    edit = {"name": "Sam", "email": "sam@example.net"}
+    clash = client.post(
+        f"/dashboard/comments/{first.id}/edit", data={**edit, "comment": "Other words"}
+    )
+    assert "Another comment on this post" in clash.get_data(as_text=True)
+    client.post(
+        f"/dashboard/comments/{first.id}/edit", data={**edit, "comment": "Edited words"}
+    )
+    with app.app_context():
+        from blog.comments import content_hash
+
+        saved = db.session.get(Comment, first.id)
+        assert saved.body_source == "Edited words"
+        assert saved.content_hash == content_hash(
+            post.id, "sam@example.net", "Edited words"
+        )

@@ -216,6 +216,34 @@ def save_event(
     return post
 
 
+def preview_event(actor: User, data: EventInput, post: Post | None = None) -> Post:
+    """An unsaved event as readers would see it; nothing is written.
+
+    The image shown is the saved one: a new upload appears once saved.
+
+    :raises PostError: a field is invalid.
+    """
+    starts_at, ends_at = validate_event(data)
+    preview = publishing.preview_post(actor, data.post, post)
+    preview.kind = PostKind.EVENT
+    with db.session.no_autoflush:
+        preview.terms = (
+            list(preview.terms)
+            + resolve_terms(
+                Taxonomy.AUDIENCE, parse_names(data.audiences), create=False
+            )
+            + resolve_terms(Taxonomy.UNIT, parse_names(data.units), create=False)
+        )
+    event = Event(sequence=-1)
+    _apply_event(event, data, starts_at, ends_at)
+    preview.event = event
+    if post is not None:
+        preview.featured_image = post.featured_image
+        preview.featured_image_alt = post.featured_image_alt
+        preview.featured_image_caption = post.featured_image_caption
+    return preview
+
+
 def _apply_event(
     event: Event, data: EventInput, starts_at: datetime, ends_at: datetime
 ) -> None:

@@ -105,6 +105,15 @@ def detail(slug: str):  # type: ignore[no-untyped-def]
     post = _event_or_redirect(slug, "events.detail")
     if not isinstance(post, Post):
         return post
+    return render_template(
+        "public/event.html",
+        **event_page_context(post),
+        **comment_context(post, current_user),
+    )
+
+
+def event_page_context(post: Post, *, preview: bool = False) -> dict[str, Any]:
+    """What the event page shows, for readers and for the editor's preview."""
     url = absolute(public_url(post))
     image_url = (
         absolute(url_for("media.file", filename=post.featured_image.filename))
@@ -112,25 +121,24 @@ def detail(slug: str):  # type: ignore[no-untyped-def]
         else ""
     )
     settings = current_settings()
-    return render_template(
-        "public/event.html",
-        post=post,
-        event=post.event,
-        when=calendar.when(post.event),
-        outlook_url=calendar.outlook_link(post, url=url),
-        google_url=calendar.google_link(post, url=url),
-        ics_url=url_for("events.ics", slug=post.slug),
-        json_ld=calendar.json_ld(
+    return {
+        "post": post,
+        "event": post.event,
+        "preview": preview,
+        "when": calendar.when(post.event),
+        "outlook_url": calendar.outlook_link(post, url=url),
+        "google_url": calendar.google_link(post, url=url),
+        "ics_url": url_for("events.ics", slug=post.slug),
+        "json_ld": calendar.json_ld(
             post,
             url=url,
             image_url=image_url,
             organizer_name=settings["title"],
             organizer_url=absolute("/"),
         ),
-        promo=current_promo(settings),
-        categories=reading.navigation_categories(),
-        **comment_context(post, current_user),
-    )
+        "promo": current_promo(settings),
+        "categories": reading.navigation_categories(),
+    }
 
 
 def _ics_response(body: bytes, filename: str) -> Response:

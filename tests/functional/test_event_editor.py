@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from blog.events import PersonInput, SponsorInput
 from blog.extensions import db
-from blog.models import Event, Post, Role, Setting
+from blog.models import Event, Post, Role, Setting, Term
 from tests.conftest import PASSWORD
 from tests.fixtures_events import png_bytes
 
@@ -380,3 +380,42 @@ def test_upload_max_pixels_limits_uploads(app, client, make_user, auth):
     assert "not an image we can use" in response.get_data(True)
     with app.app_context():
         assert db.session.scalar(select(Post)) is None
+
+
+def test_preview_shows_the_reader_page_and_saves_nothing(app, client, make_user, auth):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    response = post_form(client, "/dashboard/events/new", seed_form(action="preview"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Preview: this is how readers will see the event" in html
+    assert 'content="noindex"' in html
+    for part in (
+        "Mira Castellanos",
+        "Samuel Okoro",
+        "The Lantern Project",
+        "Diplomacy",
+    ):
+        assert part in html
+    assert "4:00–5:30 p.m. EDT" in html
+    assert "Leave a Reply" not in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Post)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Term)) == 0
+
+
+def test_preview_of_changes_leaves_the_saved_event_alone(
+    app, client, make_user, make_event, auth
+):
+    editor = make_user(Role.EDITOR, "ed")
+    post = make_event("Saved title", author=editor)
+    auth.login("ed")
+    form = seed_form(action="preview", title="Changed title", featured_image=None)
+    html = post_form(client, f"/dashboard/events/{post.id}/edit", form).get_data(
+        as_text=True
+    )
+    assert "Changed title" in html and "Preview:" in html
+    with app.app_context():
+        saved = db.session.get(Post, post.id)
+        assert saved.title == "Saved title"
+        assert saved.event.sequence == post.event.sequence

@@ -23,6 +23,7 @@ from blog.models import Post, PostKind, Taxonomy
 from blog.permissions import can_publish
 from blog.views.dashboard.posts import get_post
 from blog.views.dashboard.trash import add_trash_routes
+from blog.views.events import event_page_context
 from blog.views.hooks import current_settings
 from blog.views.media import upload_dir
 
@@ -73,6 +74,11 @@ def _editor(post: Post | None):  # type: ignore[no-untyped-def]
         getattr(form, action[4:]).append_entry()
     elif form.validate_on_submit():
         try:
+            if action == "preview":
+                preview = events.preview_event(current_user, _event_input(form), post)
+                return render_template(
+                    "public/event.html", **event_page_context(preview, preview=True)
+                )
             post = events.save_event(
                 current_user,
                 _event_input(form),

@@ -59,6 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config_module.apply_production_defaults(app)
     trusted_proxies = int(app.config["PROXY_FIX_X_FOR"])
     if trusted_proxies > 0:
+        # Flask documents replacing wsgi_app with middleware; mypy sees a method.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies
         )
@@ -73,7 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from blog import models  # noqa: F401  (registers the tables)
-    from blog.auth_session import configure_login
+    from blog.accounts.login import configure_login
     from blog.database import register_engine_events
     from blog.extensions import csrf, db, limiter, migrate
 
@@ -115,6 +116,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from blog.views.hooks import register
+    from blog.views import context, hooks
 
-    register(app)
+    context.register(app)
+    hooks.register(app)

@@ -1,52 +1,21 @@
-"""Command-line interface: ``flask --app blog users create``, ``demo``, ``render``."""
+"""Command-line interface: every feature's commands, plus ``demo`` and ``render``.
+
+``flask --app blog users create``, ``comments recheck|purge|render``,
+``demo`` and ``render``.
+"""
 
 from __future__ import annotations
 
-import sys
-
 import click
-from flask import Flask
-from flask.cli import AppGroup, with_appcontext
+from flask import Flask, current_app
+from flask.cli import with_appcontext
 
-from blog import accounts, moderation, publishing, site_settings
-from blog import cli_comments as comments_cli
-from blog.extensions import db
-from blog.models import Role
-from blog.passwords import PasswordRejected
-
-users = AppGroup("users", help="Manage user accounts.")
-
-
-@users.command("create")
-@click.argument("username")
-@click.option("--email", required=True, help="The user's email address.")
-@click.option(
-    "--role",
-    type=click.Choice([r.value for r in Role]),
-    default=Role.AUTHOR.value,
-    show_default=True,
-)
-@click.option(
-    "--name", "display_name", default=None, help="Display name (defaults to USERNAME)."
-)
-@click.option(
-    "--password-stdin", is_flag=True, help="Read the password from standard input."
-)
-def create_user(
-    username: str, email: str, role: str, display_name: str | None, password_stdin: bool
-) -> None:
-    """Create a user; the password is prompted for, or read from stdin."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        user = accounts.create_user(username, email, password, role, display_name)
-        db.session.commit()
-    except (accounts.AccountError, PasswordRejected) as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Created {user.role.value} {user.username!r} ({user.email}).")
+from blog.accounts.cli import users
+from blog.comments.cli import comments
+from blog.comments.jobs import rerender_stale
+from blog.media import Uploads
+from blog.posts.publishing import rerender_stale_posts
+from blog.site.settings import rerender_privacy
 
 
 @click.command("demo")
@@ -56,7 +25,7 @@ def load_demo() -> None:
     from blog import demo
 
     try:
-        summary = demo.load()
+        summary = demo.load(Uploads.of(current_app))
     except demo.DemoExists as error:
         raise click.ClickException(str(error)) from error
     click.echo(summary)
@@ -66,10 +35,10 @@ def load_demo() -> None:
 @with_appcontext
 def rerender() -> None:
     """Re-render stored posts, comments and the privacy page (older renderers)."""
-    count, refused = publishing.rerender_stale_posts()
+    count, refused = rerender_stale_posts()
     click.echo(f"Re-rendered {count} post(s).")
-    click.echo(f"Re-rendered {moderation.rerender_stale()} comment(s).")
-    if site_settings.rerender_privacy():
+    click.echo(f"Re-rendered {rerender_stale()} comment(s).")
+    if rerender_privacy():
         click.echo("Re-rendered the privacy page.")
     if refused:
         ids = ", ".join(map(str, refused))
@@ -81,6 +50,6 @@ def rerender() -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(users)
+    app.cli.add_command(comments)
     app.cli.add_command(load_demo)
     app.cli.add_command(rerender)
-    app.cli.add_command(comments_cli.comments)

@@ -1,10 +1,14 @@
-"""Engine tuning: SQLite for several worker processes, and helpers for tests."""
+"""Engine tuning (SQLite for several worker processes) and query helpers
+that every feature shares."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import ColumnElement, event, false, or_
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import InstrumentedAttribute
 
 #: Requests with these methods write nothing, so they never take the write lock.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -20,7 +24,7 @@ def configure_sqlite(engine: Engine) -> None:
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -30,7 +34,7 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         reading = has_request_context() and request.method in READ_ONLY_METHODS
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
@@ -43,3 +47,16 @@ def register_engine_events(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine)
+
+
+def like_pattern(words: str) -> str:
+    """``%words%`` with ``%``, ``_`` and ``\\`` matched literally (escape ``\\``)."""
+    escaped = words.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"
+
+
+def contains(words: str, *columns: InstrumentedAttribute[str]) -> ColumnElement[bool]:
+    """Any of ``columns`` contains ``words`` (case-insensitive, literally)."""
+    pattern = like_pattern(words)
+    clauses = [column.ilike(pattern, escape="\\") for column in columns]
+    return or_(*clauses) if clauses else false()

@@ -5,16 +5,15 @@ from __future__ import annotations
 import io
 import secrets
 from datetime import time, timedelta
-from pathlib import Path
 
-from flask import current_app
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from blog import accounts, events, publishing
+from blog import accounts, events
 from blog.extensions import db
-from blog.media import store_image
+from blog.media import Uploads, store_image
 from blog.models import Media, PersonRole, Role, User, utcnow
+from blog.posts import PostInput, save_post
 
 
 class DemoExists(Exception):
@@ -147,9 +146,10 @@ def _demo_image() -> io.BytesIO:
     return buffer
 
 
-def load() -> str:
+def load(uploads: Uploads) -> str:
     """Create the sample authors, articles and an event (commits).
 
+    :param uploads: where the sample image is stored.
     :raises DemoExists: the sample authors are already there.
     """
     if db.session.scalar(select(User).where(User.username == AUTHORS[0]["username"])):
@@ -164,23 +164,19 @@ def load() -> str:
             spec["name"],
             spec["bio"],
         )
-    media = store_image(
-        _demo_image(),
-        Path(current_app.instance_path) / "uploads",
-        original_name="raised-beds.png",
-    )
+    media = store_image(_demo_image(), uploads, original_name="raised-beds.png")
     db.session.commit()
     start = utcnow() - timedelta(days=40)
     for number, spec in enumerate(ARTICLES):
         body = spec["body"].replace("IMAGE_URL", f"/media/{media.filename}")
-        data = publishing.PostInput(
+        data = PostInput(
             title=spec["title"],
             body=body,
             categories=spec["categories"],
             tags=spec["tags"],
             publish_at=start + timedelta(days=6 * number, hours=9),
         )
-        publishing.save_post(authors[spec["author"]], data, publish=True)
+        save_post(authors[spec["author"]], data, publish=True)
     _load_event(authors["marta"], media.filename)
     return (
         f"Loaded {len(AUTHORS)} authors, {len(ARTICLES)} articles and one event. "
@@ -199,7 +195,7 @@ def _load_event(organiser: User, image_filename: str) -> None:
         ("Marta Oyelaran", "Rooftop Notes", PersonRole.MODERATOR),
     ]
     data = events.EventInput(
-        post=publishing.PostInput(
+        post=PostInput(
             title="Growing food on city rooftops: a workshop",
             body=(
                 "Three growers share what works on flat roofs and balconies: "

@@ -1,118 +1,68 @@
-"""Moderator notifications over SMTP (``MAIL_SERVER``, ``MAIL_PORT``).
+"""Sending mail over SMTP (``MAIL_SERVER``, ``MAIL_PORT``, ``MAIL_SENDER``).
 
-Off when ``MAIL_SERVER`` is empty. A notification is queued on the comment
-(``notification_pending``) in the same transaction that holds it, and sent
-after the commit; if the mail server is down the flag stays set and
-``flask --app blog comments recheck`` sends it later. Mail trouble never
-loses a comment and never shows the commenter an error.
+Off when ``MAIL_SERVER`` is empty. Features build their messages (comment
+notifications in :mod:`blog.comments.notify`) and send them here, always
+outside a database transaction and with a short timeout.
 """
 
 from __future__ import annotations
 
-import logging
 import smtplib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
-
-from blog.extensions import db
-from blog.models import Comment, CommentStatus, Role, User
-
-log = logging.getLogger(__name__)
 
 
-def enabled() -> bool:
-    return bool(current_app.config.get("MAIL_SERVER"))
+@dataclass(frozen=True)
+class MailConfig:
+    server: str = ""
+    port: int = 25
+    sender: str = "blog@localhost"
+    timeout: float = 5.0
 
+    @property
+    def enabled(self) -> bool:
+        return bool(self.server)
 
-def queue_if_held(comment: Comment) -> bool:
-    """Flag a held comment for a notification; True when one was queued."""
-    if not enabled() or comment.status != CommentStatus.PENDING:
-        return False
-    comment.notification_pending = True
-    return True
-
-
-def moderators_for(comment: Comment) -> list[str]:
-    """Editors, admins and the post's author (when an author): who may moderate."""
-    users = db.session.scalars(
-        select(User).where(
-            (User.role.in_([Role.ADMIN, Role.EDITOR]))
-            | ((User.role == Role.AUTHOR) & (User.id == comment.post.author_id))
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> MailConfig:
+        """From the ``MAIL_*`` configuration keys."""
+        return cls(
+            server=str(config.get("MAIL_SERVER") or ""),
+            port=int(config.get("MAIL_PORT") or 25),
+            sender=str(config.get("MAIL_SENDER") or "blog@localhost"),
+            timeout=float(config.get("MAIL_TIMEOUT") or 5.0),
         )
-    ).all()
-    return sorted({user.email for user in users})
 
 
-def _message(comment: Comment, recipients: list[str]) -> EmailMessage:
+#: What a failed delivery raises; callers keep the message queued.
+MailError = (OSError, smtplib.SMTPException)
+
+
+def text_message(
+    config: MailConfig, *, to: list[str], subject: str, template: str, **context: Any
+) -> EmailMessage:
+    """A plain-text message from ``templates/email/<template>``.
+
+    Rendered without the request's context processors, so commands (cron
+    jobs) send the same mail as requests do.
+    """
     message = EmailMessage()
-    title = " ".join(comment.post.title.split())[:150]
-    message["Subject"] = f'Please moderate: "{title}"'
-    message["From"] = current_app.config.get("MAIL_SENDER") or "blog@localhost"
-    message["To"] = ", ".join(recipients)
-    site_url = str(current_app.config.get("SITE_URL") or "").rstrip("/")
-    # Rendered without the request's context processors: the CLI sends mail too.
-    template = current_app.jinja_env.get_template("email/comment_held.txt")
-    message.set_content(template.render(comment=comment, site_url=site_url))
+    message["Subject"] = subject
+    message["From"] = config.sender
+    message["To"] = ", ".join(to)
+    body = current_app.jinja_env.get_template(f"email/{template}").render(**context)
+    message.set_content(body)
     return message
 
 
-def send(message: EmailMessage) -> None:
-    """Send one message; raises ``OSError``/``smtplib.SMTPException`` on failure."""
-    config = current_app.config
-    with smtplib.SMTP(
-        config["MAIL_SERVER"],
-        int(config.get("MAIL_PORT") or 25),
-        timeout=float(config.get("MAIL_TIMEOUT") or 5.0),
-    ) as smtp:
-        smtp.send_message(message)
+def send(config: MailConfig, message: EmailMessage) -> None:
+    """Send one message.
 
-
-def deliver(comment_id: int) -> bool:
-    """Send the queued notification for one comment; True when sent.
-
-    The message is built in a short read, the transaction ends before the
-    mail server is contacted, and the flag is cleared afterwards.
+    :raises OSError: or ``smtplib.SMTPException``, when the server fails.
     """
-    if not enabled():
-        return False
-    comment = db.session.get(Comment, comment_id)
-    if comment is None or not comment.notification_pending:
-        db.session.commit()
-        return False
-    recipients = moderators_for(comment)
-    message = _message(comment, recipients) if recipients else None
-    db.session.commit()  # no transaction open while talking to the mail server
-    if message is not None:
-        try:
-            send(message)
-        except (OSError, smtplib.SMTPException) as error:
-            log.warning("Moderator notification not sent: %s", type(error).__name__)
-            return False
-    comment = db.session.get(Comment, comment_id)
-    if comment is not None:
-        comment.notification_pending = False
-        db.session.commit()
-    return message is not None
-
-
-def deliver_queued(limit: int = 100) -> tuple[int, int]:
-    """Retry queued notifications (the recheck job); returns (sent, failed)."""
-    if not enabled():
-        return 0, 0
-    ids = db.session.scalars(
-        select(Comment.id)
-        .where(Comment.notification_pending.is_(True))
-        .order_by(Comment.id)
-        .limit(limit)
-    ).all()
-    db.session.commit()
-    sent = failed = 0
-    for comment_id in ids:
-        if deliver(comment_id):
-            sent += 1
-        else:
-            failed += 1
-            break  # the server is down: try again next run
-    return sent, failed
+    with smtplib.SMTP(config.server, config.port, timeout=config.timeout) as smtp:
+        smtp.send_message(message)

@@ -20,9 +20,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from werkzeug.serving import make_server
 
-from blog import create_app, passwords, publishing
+from blog import create_app
+from blog.accounts import passwords
 from blog.extensions import db
 from blog.models import Post, Role, User, utcnow
+from blog.posts import publishing
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = passwords.hash_password(PASSWORD)

@@ -16,9 +16,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from blog import comments as comments_service
 from blog import rendering
-from blog.comments import content_hash
+from blog.comments import submit as comments_service
+from blog.comments.submit import content_hash
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, SpamCheck, utcnow
 from tests.akismet_server import VALID_KEY, AkismetServer

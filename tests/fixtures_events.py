@@ -5,16 +5,17 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from PIL import Image
 
-from blog import events, publishing
+from blog import events
 from blog.extensions import db
+from blog.media import ImageInput, Uploads
 from blog.models import Post, Role, User, utcnow
+from blog.posts import publishing
 
 
 def png_bytes(size: tuple[int, int] = (40, 30), colour: str = "teal") -> bytes:
@@ -35,6 +36,7 @@ def event_input(
     categories: str = "",
     slug: str = "",
     publish_at: datetime | None = None,
+    image: ImageInput | None = None,
     **fields: Any,
 ) -> events.EventInput:
     """Plain data for :func:`blog.events.save_event`, with local dates as text."""
@@ -47,6 +49,7 @@ def event_input(
             slug=slug,
             categories=categories,
             publish_at=publish_at,
+            image=image or ImageInput(),
         ),
         start_date=start_at.date(),
         start_time=None if all_day else start_at.time(),
@@ -82,7 +85,7 @@ def make_event(app: Flask, make_user: Callable[..., User]) -> Callable[..., Post
                 actor,
                 event_input(title, **fields),
                 publish=publish,
-                folder=Path(app.instance_path) / "uploads",
+                uploads=Uploads.of(app),
             )
             db.session.refresh(post)
             _ = post.terms, post.author, post.featured_image

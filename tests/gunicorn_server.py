@@ -13,9 +13,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from blog import create_app, publishing
+from blog import create_app
 from blog.extensions import db
 from blog.models import Role, User, utcnow
+from blog.posts import publishing
 
 VENV_BIN = Path(sys.executable).parent
 

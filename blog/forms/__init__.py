@@ -1,32 +1,9 @@
-"""WTForms, one module per feature. Labels are contracts (DESIGN.md)."""
+"""WTForms, one module per feature (``accounts``, ``posts``, ``events``,
+``comments``, ``site``) and ``common`` for what they share. Import forms from
+their module. Labels are contracts (DESIGN.md).
 
-from blog.forms.accounts import LoginForm, SetupForm
-from blog.forms.comments import (
-    BulkForm,
-    CommentEditForm,
-    CommentForm,
-    DiscussionForm,
-    ReplyForm,
-)
-from blog.forms.posts import (
-    ActionForm,
-    PostFilterForm,
-    PostForm,
-    SettingsForm,
-    TermForm,
-)
-
-__all__ = [
-    "ActionForm",
-    "BulkForm",
-    "CommentEditForm",
-    "CommentForm",
-    "DiscussionForm",
-    "LoginForm",
-    "PostFilterForm",
-    "PostForm",
-    "ReplyForm",
-    "SettingsForm",
-    "SetupForm",
-    "TermForm",
-]
+A form fills itself from what it edits (``for_post``, ``for_comment``,
+``for_settings``) and turns into the service's input (``to_input``,
+``to_submission``, ``values``); services' field errors come back through
+:func:`blog.forms.common.show_errors`.
+"""

@@ -7,12 +7,13 @@ commenter a message next to the field.
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -21,6 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from blog.comments import Action, Submission
+from blog.models import Comment
 from blog.rendering import COMMENT_MAX_CHARS
 
 REMEMBER_LABEL = (
@@ -29,6 +32,7 @@ REMEMBER_LABEL = (
 
 
 def _one_line(_form: FlaskForm, field: StringField) -> None:
+    """The name field takes no line breaks (they would forge mail headers)."""
     if field.data and ("\r" in field.data or "\n" in field.data):
         raise ValidationError("Your name must fit on one line.")
 
@@ -68,11 +72,33 @@ class CommentForm(FlaskForm):
     #: Honeypot: hidden from people, filled in by some robots.
     fax_number = StringField("Leave this field empty")
 
-    def for_staff(self) -> CommentForm:
+    def for_staff(self) -> Self:
         """Logged-in staff comment as themselves: no name, email or website."""
         for name in ("name", "email", "url", "remember"):
             delattr(self, name)
         return self
+
+    @property
+    def parent_id(self) -> int | None:
+        """The comment this one replies to, as the form says (unchecked)."""
+        value = self.comment_parent.data or ""
+        return int(value) if value.isdigit() else None
+
+    def to_submission(self, **request_details: Any) -> Submission:
+        """What the commenter typed, plus what the view knows of the request
+        (``ip``, ``user_agent``, ``referrer``, ``permalink``, ``form_age``)."""
+        author = {
+            name: self[name].data or ""
+            for name in ("name", "email", "url")
+            if name in self
+        }
+        return Submission(
+            **author,
+            body=self.comment.data or "",
+            parent_id=self.parent_id,
+            honeypot=self.fax_number.data or "",
+            **request_details,
+        )
 
 
 class CommentEditForm(FlaskForm):
@@ -80,6 +106,28 @@ class CommentEditForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     url = URLField("Website", validators=[Optional(), Length(max=200)])
     comment = TextAreaField("Comment", validators=[DataRequired()])
+
+    @classmethod
+    def for_comment(cls, comment: Comment | None) -> Self:
+        """The form filled from ``comment`` (``None``: from the request)."""
+        if comment is None:
+            return cls()
+        return cls(
+            data={
+                "name": comment.author_name,
+                "email": comment.author_email,
+                "url": comment.author_url,
+                "comment": comment.body_source,
+            }
+        )
+
+    def to_submission(self) -> Submission:
+        return Submission(
+            name=self.name.data or "",
+            email=self.email.data or "",
+            url=self.url.data or "",
+            body=self.comment.data or "",
+        )
 
 
 class ReplyForm(FlaskForm):
@@ -89,41 +137,14 @@ class ReplyForm(FlaskForm):
 class BulkForm(FlaskForm):
     action = SelectField(
         "Bulk actions",
-        choices=[
-            SelectChoice("", "Bulk actions"),
-            SelectChoice("approve", "Approve"),
-            SelectChoice("unapprove", "Unapprove"),
-            SelectChoice("spam", "Spam"),
-            SelectChoice("not_spam", "Not Spam"),
-            SelectChoice("trash", "Trash"),
-            SelectChoice("restore", "Restore"),
-            SelectChoice("delete", "Delete Permanently"),
-        ],
+        choices=[SelectChoice("", "Bulk actions")]
+        + [SelectChoice(action.value, action.label) for action in Action],
     )
 
-
-class DiscussionForm(FlaskForm):
-    comments_manual_approval = BooleanField("Comment must be manually approved")
-    comments_previously_approved = BooleanField(
-        "Comment author must have a previously approved comment"
-    )
-    comments_max_links = IntegerField(
-        "Hold a comment in the queue if it contains this many links or more",
-        validators=[Optional()],
-    )
-    comments_moderation_words = TextAreaField(
-        "Comment Moderation", validators=[Optional(), Length(max=20000)]
-    )
-    comments_disallowed_words = TextAreaField(
-        "Disallowed Comment Keys", validators=[Optional(), Length(max=20000)]
-    )
-    comments_close_after_days = IntegerField(
-        "Automatically close comments on articles older than (days, 0 for never)",
-        validators=[Optional()],
-    )
-    akismet_api_key = StringField(
-        "Akismet API Key", validators=[Optional(), Length(max=100)]
-    )
-    privacy_text = TextAreaField(
-        "Privacy page text", validators=[Optional(), Length(max=20000)]
-    )
+    @property
+    def chosen(self) -> Action | None:
+        """The action chosen, once the form is valid."""
+        try:
+            return Action(self.action.data)
+        except ValueError:
+            return None

@@ -1,16 +1,16 @@
-"""The event editor and the promotional block's form.
+"""The event editor.
 
 People and sponsors are rows (``FieldList`` of ``FormField``) that work
 without JavaScript: each row has an order number and a Remove box, and an
-"Add another" button re-renders the form with one more empty row.
+"Add another" button shows the form again with one more empty row.
 """
 
 from __future__ import annotations
 
+from dataclasses import MISSING, fields
+from typing import Any, Self
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,10 +27,31 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length, NumberRange, Optional
 
-from blog.models import EventStatus
+from blog.events import EventInput, PersonInput, SponsorInput
+from blog.forms.common import FeaturedImageForm
+from blog.models import Event, EventPerson, EventStatus, PersonRole, Post
+from blog.posts import PostInput
 
-IMAGE_TYPES = ["jpg", "jpeg", "png", "gif", "webp"]
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
+#: The row lists, with the label of their "Add another" button.
+ROW_LISTS = {
+    "speakers": "Add another speaker",
+    "moderators": "Add another moderator",
+    "sponsors": "Add another co-sponsor",
+}
+#: Empty rows offered on a new event, and after existing rows when editing.
+NEW_ROWS = {"speakers": 3, "moderators": 1, "sponsors": 2}
+#: Fields that are copied as they are between the form, the service's input
+#: and the event (same names everywhere).
+PLAIN_FIELDS = tuple(
+    f.name
+    for f in fields(EventInput)
+    if f.name not in {"post", "people", "sponsors", "audiences", "units"}
+    and f.name not in {"start_date", "start_time", "end_date", "end_time"}
+)
+
+_DEFAULTS = {
+    f.name: "" if f.default is MISSING else f.default for f in fields(EventInput)
+}
 
 
 def zone_choices() -> list[SelectChoice]:
@@ -44,10 +65,6 @@ class _Row(Form):
         "Order", validators=[Optional(), NumberRange(min=0, max=999)]
     )
     remove = BooleanField("Remove")
-
-    @property
-    def is_blank(self) -> bool:
-        return not (self.name.data or "").strip()  # type: ignore[attr-defined]
 
 
 class SpeakerRow(_Row):
@@ -69,15 +86,7 @@ class SponsorRow(_Row):
     url = URLField("Link", validators=[Optional(), Length(max=500)])
 
 
-#: The row lists, with the label of their "Add another" button.
-ROW_LISTS = {
-    "speakers": "Add another speaker",
-    "moderators": "Add another moderator",
-    "sponsors": "Add another co-sponsor",
-}
-
-
-class EventForm(FlaskForm):
+class EventForm(FeaturedImageForm):
     title = StringField("Title", validators=[Length(max=300)])
     slug = StringField("Slug", validators=[Optional(), Length(max=200)])
     status = SelectField(
@@ -117,37 +126,151 @@ class EventForm(FlaskForm):
     accommodations_deadline = DateField(
         "Accommodation requests by", validators=[Optional()]
     )
-    featured_image = FileField(
-        "Featured image",
-        validators=[
-            FileAllowed(IMAGE_TYPES, "Upload a JPEG, PNG, GIF or WebP image."),
-            FileSize(MAX_IMAGE_BYTES, message="Keep the image under 10 MB."),
-        ],
-    )
-    featured_image_alt = StringField(
-        "Alt text", validators=[Optional(), Length(max=300)]
-    )
-    featured_image_caption = StringField(
-        "Caption", validators=[Optional(), Length(max=500)]
-    )
-    remove_image = BooleanField("Remove the image")
     comments_open = BooleanField("Allow comments", default=True)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = zone_choices()
 
+    @classmethod
+    def for_post(cls, post: Post | None, site_zone: str) -> Self:
+        """The editor for ``post``, or for a new event in the site's zone."""
+        if post is None or post.event is None:
+            return cls(data=cls._blank(site_zone))
+        return cls(data=cls.initial(post, post.event))
 
-class PromoForm(FlaskForm):
-    title = StringField("Title", validators=[Optional(), Length(max=200)])
-    text = TextAreaField("Text", validators=[Optional(), Length(max=5000)])
-    link = StringField("Link", validators=[Optional(), Length(max=500)])
-    image = FileField(
-        "Image",
-        validators=[
-            FileAllowed(IMAGE_TYPES, "Upload a JPEG, PNG, GIF or WebP image."),
-            FileSize(MAX_IMAGE_BYTES, message="Keep the image under 10 MB."),
-        ],
+    @staticmethod
+    def _blank(site_zone: str) -> dict[str, Any]:
+        rows = {name: [{}] * count for name, count in NEW_ROWS.items()}
+        return {"timezone": site_zone, "comments_open": True, **rows}
+
+    @staticmethod
+    def initial(post: Post, event: Event) -> dict[str, Any]:
+        """The fields' values for an event (local times in its own zone)."""
+        start, end = event.local_start, event.local_end
+        moderators = [
+            {**_person_row(p, i), "role": p.role}
+            for i, p in enumerate(event.moderators, start=1)
+        ]
+        sponsors = [
+            {"name": s.name, "url": s.url, "position": i}
+            for i, s in enumerate(event.sponsors, start=1)
+        ]
+        return {
+            **{name: getattr(event, name) for name in PLAIN_FIELDS},
+            "title": post.title,
+            "slug": post.slug,
+            "body": post.body_source,
+            "excerpt": post.excerpt_source,
+            "comments_open": post.comments_open,
+            "start_date": start.date(),
+            "start_time": None if event.all_day else start.time(),
+            "end_date": event.last_day if event.all_day else end.date(),
+            "end_time": None if event.all_day else end.time(),
+            "speakers": [
+                _person_row(p, i) for i, p in enumerate(event.speakers, start=1)
+            ]
+            + [{}],
+            "moderators": [*moderators, {}],
+            "sponsors": sponsors + [{}] * (1 if sponsors else NEW_ROWS["sponsors"]),
+            "categories": ", ".join(t.name for t in post.categories),
+            "audiences": ", ".join(t.name for t in event.audiences),
+            "units": ", ".join(t.name for t in event.units),
+            **FeaturedImageForm.featured_image_data(post),
+        }
+
+    def to_input(self) -> EventInput:
+        """What the editor sent, for the events service."""
+        rows = {name: _kept(self[name]) for name in ROW_LISTS}
+        people = [_person_input(row, PersonRole.SPEAKER) for row in rows["speakers"]]
+        people += [
+            _person_input(row, row.role.data or PersonRole.MODERATOR)
+            for row in rows["moderators"]
+        ]
+        return EventInput(
+            post=PostInput(
+                title=self.title.data or "",
+                body=self.body.data or "",
+                slug=self.slug.data or "",
+                excerpt=self.excerpt.data or "",
+                categories=self.categories.data or "",
+                comments_open=bool(self.comments_open.data),
+                image=self.featured_image_input(),
+            ),
+            **{name: self._value(name) for name in PLAIN_FIELDS},
+            start_date=self.start_date.data,
+            start_time=self.start_time.data,
+            end_date=self.end_date.data,
+            end_time=self.end_time.data,
+            people=people,
+            sponsors=[
+                SponsorInput(row.name.data or "", row.url.data or "")
+                for row in rows["sponsors"]
+            ],
+            audiences=self.audiences.data or "",
+            units=self.units.data or "",
+        )
+
+    def _value(self, name: str) -> Any:
+        """A plain field's data, or the service's default when left empty."""
+        data = self[name].data
+        return _DEFAULTS[name] if data is None or data == "" else data
+
+    def add_row(self, list_name: str) -> bool:
+        """The "Add another …" buttons: show the rows again in their numbers'
+        order, without removed ones, plus an empty row. False for an unknown list."""
+        if list_name not in ROW_LISTS:
+            return False
+        for name in ROW_LISTS:
+            _renumber(self[name])
+        self[list_name].append_entry()
+        return True
+
+
+def _person_row(person: EventPerson, position: int) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "affiliation": person.affiliation,
+        "url": person.url,
+        "position": position,
+    }
+
+
+def _sorted_rows(field_list: FieldList) -> list[Any]:
+    """Rows in the order their numbers say (ties keep the order on the page)."""
+    numbered = [
+        (row.position.data if row.position.data is not None else 999, index, row)
+        for index, row in enumerate(field_list)
+    ]
+    return [row for _, _, row in sorted(numbered, key=lambda item: item[:2])]
+
+
+def _kept(field_list: FieldList) -> list[Any]:
+    """The rows' forms, in order, without those ticked Remove."""
+    return [row.form for row in _sorted_rows(field_list) if not row.remove.data]
+
+
+def _renumber(field_list: FieldList) -> None:
+    kept = [
+        {k: v for k, v in row.data.items() if k != "remove"}
+        for row in _sorted_rows(field_list)
+        if not row.remove.data
+    ]
+    while field_list.entries:
+        field_list.pop_entry()
+    number = 0
+    for row in kept:
+        if (row.get("name") or "").strip():
+            number += 1
+            row["position"] = number
+        else:
+            row["position"] = None
+        field_list.append_entry(row)
+    if not kept:
+        field_list.append_entry()
+
+
+def _person_input(row: Any, role: str) -> PersonInput:
+    return PersonInput(
+        row.name.data or "", row.affiliation.data or "", row.url.data or "", role
     )
-    image_alt = StringField("Alt text", validators=[Optional(), Length(max=300)])
-    remove_image = BooleanField("Remove the image")

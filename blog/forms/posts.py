@@ -1,22 +1,32 @@
-"""Forms for writing: posts, terms, site settings and action buttons."""
+"""The article editor, the posts list's filters, and the terms form.
+
+Labels are contracts (DESIGN.md): "Title", "Body", "Categories", "Tags".
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any, Self
+from zoneinfo import ZoneInfo
+
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
+
+from blog.forms.common import FeaturedImageForm
+from blog.models import Post
+from blog.posts import PostInput
+from blog.posts.listing import FilterChoices
 
 
-class PostForm(FlaskForm):
+class PostForm(FeaturedImageForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     slug = StringField("Slug", validators=[Optional(), Length(max=200)])
     body = TextAreaField("Body", validators=[Length(max=500_000)])
@@ -27,44 +37,44 @@ class PostForm(FlaskForm):
         "Publish on", format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
     comments_open = BooleanField("Allow comments", default=True)
-    featured_image = FileField(
-        "Featured image",
-        validators=[
-            FileAllowed(
-                ["jpg", "jpeg", "png", "gif", "webp"],
-                "Upload a JPEG, PNG, GIF or WebP image.",
-            ),
-            FileSize(10 * 1024 * 1024, message="Keep the image under 10 MB."),
-        ],
-    )
-    featured_image_alt = StringField(
-        "Alt text", validators=[Optional(), Length(max=300)]
-    )
-    featured_image_caption = StringField(
-        "Caption", validators=[Optional(), Length(max=500)]
-    )
-    remove_image = BooleanField("Remove the image")
 
+    @classmethod
+    def for_post(cls, post: Post | None, zone: ZoneInfo) -> Self:
+        """The editor for ``post`` (a new one when ``None``), dates in ``zone``."""
+        return cls(data=cls.initial(post, zone)) if post is not None else cls()
 
-class TermForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
-    slug = StringField("Slug", validators=[Optional(), Length(max=120)])
-    description = TextAreaField(
-        "Description", validators=[Optional(), Length(max=2000)]
-    )
+    @staticmethod
+    def initial(post: Post, zone: ZoneInfo) -> dict[str, Any]:
+        """The fields' values for ``post``; the publish date in ``zone``."""
+        local = post.published_at.astimezone(zone) if post.published_at else None
+        return {
+            "title": post.title,
+            "slug": post.slug,
+            "body": post.body_source,
+            "excerpt": post.excerpt_source,
+            "categories": ", ".join(t.name for t in post.categories),
+            "tags": ", ".join(t.name for t in post.tags),
+            "publish_at": local.replace(tzinfo=None) if local else None,
+            "comments_open": post.comments_open,
+            **FeaturedImageForm.featured_image_data(post),
+        }
 
-
-class SettingsForm(FlaskForm):
-    title = StringField("Site Title", validators=[DataRequired(), Length(max=200)])
-    tagline = StringField("Tagline", validators=[Optional(), Length(max=300)])
-    timezone = StringField("Time zone", validators=[DataRequired(), Length(max=60)])
-    posts_per_page = IntegerField(
-        "Posts per page", validators=[DataRequired(), NumberRange(min=1, max=100)]
-    )
-
-
-class ActionForm(FlaskForm):
-    """An empty form: a button that changes state, protected by CSRF."""
+    def to_input(self, zone: ZoneInfo) -> PostInput:
+        """What the editor sent, for the publishing service (dates from ``zone``)."""
+        publish_at: datetime | None = None
+        if self.publish_at.data:
+            publish_at = self.publish_at.data.replace(tzinfo=zone)
+        return PostInput(
+            title=self.title.data or "",
+            body=self.body.data or "",
+            slug=self.slug.data or "",
+            excerpt=self.excerpt.data or "",
+            categories=self.categories.data or "",
+            tags=self.tags.data or "",
+            comments_open=bool(self.comments_open.data),
+            publish_at=publish_at,
+            image=self.featured_image_input(),
+        )
 
 
 class PostFilterForm(FlaskForm):
@@ -85,3 +95,26 @@ class PostFilterForm(FlaskForm):
     author = SelectField("Author", coerce=str, validators=[Optional()])
     category = SelectField("Category", coerce=str, validators=[Optional()])
     q = StringField("Search posts", validators=[Optional(), Length(max=200)])
+
+    def offer(self, choices: FilterChoices) -> Self:
+        """Fill the Author and Category menus."""
+        self.author.choices = [SelectChoice("", "All authors")] + [
+            SelectChoice(str(id_), name) for id_, name in choices.authors
+        ]
+        self.category.choices = [SelectChoice("", "All categories")] + [
+            SelectChoice(str(id_), name) for id_, name in choices.categories
+        ]
+        return self
+
+    def chosen_id(self, name: str) -> int | None:
+        """The id chosen in the ``author`` or ``category`` menu, if any."""
+        value = self[name].data
+        return int(value) if value and str(value).isdigit() else None
+
+
+class TermForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    slug = StringField("Slug", validators=[Optional(), Length(max=120)])
+    description = TextAreaField(
+        "Description", validators=[Optional(), Length(max=2000)]
+    )

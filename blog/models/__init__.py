@@ -1,17 +1,18 @@
 """The models, one module per aggregate; importing this registers them all."""
 
 from blog.models.base import utcnow
-from blog.models.comment import Comment, CommentEvent, CommentStatus, SpamCheck
+from blog.models.comment import Comment, CommentLogEntry, CommentStatus, SpamCheck
 from blog.models.event import Event, EventPerson, EventSponsor, EventStatus, PersonRole
 from blog.models.media import Media
 from blog.models.post import Post, PostKind, PostStatus, SlugRedirect
 from blog.models.setting import Setting
 from blog.models.term import Taxonomy, Term, post_terms
-from blog.models.user import LoginFailure, Role, User
+from blog.models.user import EDITOR_ROLES, LoginFailure, Role, User
 
 __all__ = [
+    "EDITOR_ROLES",
     "Comment",
-    "CommentEvent",
+    "CommentLogEntry",
     "CommentStatus",
     "Event",
     "EventPerson",

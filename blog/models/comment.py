@@ -1,4 +1,4 @@
-"""Comments on posts, and the audit trail of everything that happened to each."""
+"""Comments on posts, and the log of everything that happened to each."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.extensions import db
-from blog.models.base import UTCDateTime, utcnow
+from blog.models.base import UTCDateTime, utcnow, value_enum
 from blog.models.post import Post
 from blog.models.user import User
 
@@ -70,8 +70,12 @@ class Comment(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     #: ``rendering.RENDERER_VERSION`` that produced ``body_html``.
     rendered_version: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(20), default=CommentStatus.PENDING)
-    spam_check: Mapped[str] = mapped_column(String(20), default=SpamCheck.UNCHECKED)
+    status: Mapped[CommentStatus] = mapped_column(
+        value_enum(CommentStatus), default=CommentStatus.PENDING
+    )
+    spam_check: Mapped[SpamCheck] = mapped_column(
+        value_enum(SpamCheck), default=SpamCheck.UNCHECKED
+    )
     submitted_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, index=True
     )
@@ -86,9 +90,10 @@ class Comment(db.Model):
 
     post: Mapped[Post] = relationship(lazy="joined", innerjoin=True)
     user: Mapped[User | None] = relationship(lazy="select")
-    events: Mapped[list[CommentEvent]] = relationship(
+    #: What happened to the comment, oldest first (the moderation history).
+    history: Mapped[list[CommentLogEntry]] = relationship(
         back_populates="comment",
-        order_by="CommentEvent.at, CommentEvent.id",
+        order_by="CommentLogEntry.at, CommentLogEntry.id",
         cascade="all, delete-orphan",
         passive_deletes=True,
         lazy="select",
@@ -98,18 +103,14 @@ class Comment(db.Model):
     def is_reply(self) -> bool:
         return self.parent_id is not None
 
-    @property
-    def is_staff(self) -> bool:
-        return self.user_id is not None
-
     def __repr__(self) -> str:
         return f"<Comment {self.id} {self.status}>"
 
 
-class CommentEvent(db.Model):
+class CommentLogEntry(db.Model):
     """One change to a comment: who, what, when, why."""
 
-    __tablename__ = "comment_events"
+    __tablename__ = "comment_log_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(
@@ -122,8 +123,8 @@ class CommentEvent(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    comment: Mapped[Comment] = relationship(back_populates="events")
+    comment: Mapped[Comment] = relationship(back_populates="history")
     actor: Mapped[User | None] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
-        return f"<CommentEvent {self.comment_id} {self.action}>"
+        return f"<CommentLogEntry {self.comment_id} {self.action}>"

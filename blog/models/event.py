@@ -15,7 +15,7 @@ from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.extensions import db
-from blog.models.base import UTCDateTime
+from blog.models.base import UTCDateTime, value_enum
 from blog.models.post import Post
 from blog.models.term import Taxonomy, Term
 
@@ -57,7 +57,9 @@ class Event(db.Model):
     venue_address: Mapped[str] = mapped_column(String(500), default="")
     room: Mapped[str] = mapped_column(String(200), default="")
     online_url: Mapped[str] = mapped_column(String(500), default="")
-    status: Mapped[str] = mapped_column(String(20), default=EventStatus.SCHEDULED)
+    status: Mapped[EventStatus] = mapped_column(
+        value_enum(EventStatus), default=EventStatus.SCHEDULED
+    )
     registration_url: Mapped[str] = mapped_column(String(500), default="")
     cost: Mapped[str] = mapped_column(String(100), default="")
     contact_name: Mapped[str] = mapped_column(String(100), default="")
@@ -100,7 +102,7 @@ class Event(db.Model):
 
     @property
     def status_label(self) -> str:
-        return EventStatus(self.status).label
+        return self.status.label
 
     @property
     def is_scheduled(self) -> bool:
@@ -143,7 +145,9 @@ class EventPerson(db.Model):
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.post_id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[str] = mapped_column(String(20), default=PersonRole.SPEAKER)
+    role: Mapped[PersonRole] = mapped_column(
+        value_enum(PersonRole), default=PersonRole.SPEAKER
+    )
     name: Mapped[str] = mapped_column(String(200))
     affiliation: Mapped[str] = mapped_column(String(200), default="")
     url: Mapped[str] = mapped_column(String(500), default="")

@@ -6,11 +6,21 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.extensions import db
-from blog.models.base import UTCDateTime, utcnow
+from blog.models.base import UTCDateTime, utcnow, value_enum
 from blog.models.media import Media
 from blog.models.term import Taxonomy, Term, post_terms
 from blog.models.user import User
@@ -40,8 +50,12 @@ class Post(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), default=PostKind.ARTICLE)
-    status: Mapped[str] = mapped_column(String(20), default=PostStatus.DRAFT)
+    kind: Mapped[PostKind] = mapped_column(
+        value_enum(PostKind), default=PostKind.ARTICLE
+    )
+    status: Mapped[PostStatus] = mapped_column(
+        value_enum(PostStatus), default=PostStatus.DRAFT
+    )
     title: Mapped[str] = mapped_column(String(300))
     slug: Mapped[str] = mapped_column(String(200))
     body_source: Mapped[str] = mapped_column(Text, default="")
@@ -82,6 +96,9 @@ class Post(db.Model):
     def tags(self) -> list[Term]:
         return [t for t in self.terms if t.taxonomy == Taxonomy.TAG]
 
+    # The one rule for what readers see: published, and its date has come.
+    # Both halves stay together: Python for a loaded post, SQL for queries.
+    @hybrid_method
     def is_visible(self, now: datetime) -> bool:
         """Whether readers may see the post at ``now``."""
         return (
@@ -90,12 +107,23 @@ class Post(db.Model):
             and self.published_at <= now
         )
 
+    @is_visible.inplace.expression
+    @classmethod
+    def _is_visible_expression(cls, now: datetime) -> ColumnElement[bool]:
+        return and_(cls.status == PostStatus.PUBLISHED, cls.published_at <= now)
+
     @property
     def is_scheduled(self) -> bool:
-        return (
-            self.status == PostStatus.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > utcnow()
+        """Published with a date still to come: readers see it then."""
+        return self.status == PostStatus.PUBLISHED and not self.is_visible(utcnow())
+
+    @classmethod
+    def has_term(cls, *criteria: ColumnElement[bool]) -> ColumnElement[bool]:
+        """The post carries a term matching ``criteria`` (``Term.id == 3``)."""
+        return cls.id.in_(
+            select(post_terms.c.post_id)
+            .join(Term, Term.id == post_terms.c.term_id)
+            .where(*criteria)
         )
 
     def __repr__(self) -> str:
@@ -111,7 +139,7 @@ class SlugRedirect(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[PostKind] = mapped_column(value_enum(PostKind))
     old_slug: Mapped[str] = mapped_column(String(200))
     post_id: Mapped[int] = mapped_column(
         ForeignKey("posts.id", ondelete="CASCADE"), index=True

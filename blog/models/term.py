@@ -8,6 +8,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blog.extensions import db
+from blog.models.base import value_enum
 
 
 class Taxonomy(enum.StrEnum):
@@ -38,7 +39,7 @@ class Term(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    taxonomy: Mapped[str] = mapped_column(String(20))
+    taxonomy: Mapped[Taxonomy] = mapped_column(value_enum(Taxonomy))
     name: Mapped[str] = mapped_column(String(100))
     slug: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -6,11 +6,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blog.extensions import db
-from blog.models.base import UTCDateTime, utcnow
+from blog.models.base import UTCDateTime, utcnow, value_enum
 
 
 class Role(enum.StrEnum):
@@ -22,6 +22,11 @@ class Role(enum.StrEnum):
     CONTRIBUTOR = "contributor"
 
 
+#: Roles that edit every post and moderate every comment (WordPress's
+#: ``edit_others_posts`` and ``moderate_comments``).
+EDITOR_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.EDITOR})
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -31,14 +36,7 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(100))
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     bio: Mapped[str] = mapped_column(Text, default="")
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    role: Mapped[Role] = mapped_column(value_enum(Role))
     password_hash: Mapped[str] = mapped_column(String(255))
     #: Bumped by logout and password change; sessions carrying an older value end.
     session_version: Mapped[int] = mapped_column(default=1)

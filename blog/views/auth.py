@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -14,12 +15,22 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blog import accounts
-from blog.extensions import csrf, db, limiter, login_rate
-from blog.forms import LoginForm, SetupForm
-from blog.passwords import PasswordRejected
+from blog.accounts import (
+    LoginThrottled,
+    SetupRefused,
+    ThrottleLimits,
+    authenticate,
+    end_all_sessions,
+    needs_setup,
+    setup_site,
+)
+from blog.errors import FieldError
+from blog.extensions import csrf, limiter, login_rate
+from blog.forms.accounts import LoginForm, SetupForm
+from blog.forms.common import show_errors
 
 bp = Blueprint("auth", __name__)
 
@@ -45,16 +56,19 @@ def safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_rate, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps the text
-def login():  # type: ignore[no-untyped-def]
-    if accounts.needs_setup():
+def login() -> ResponseReturnValue:
+    if needs_setup():
         return redirect(url_for("auth.setup"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(
-                form.login.data, form.password.data, request.remote_addr or "unknown"
+            user = authenticate(
+                form.login.data or "",
+                form.password.data or "",
+                request.remote_addr or "unknown",
+                ThrottleLimits.from_config(current_app.config),
             )
-        except accounts.LoginThrottled:
+        except LoginThrottled:
             flash(
                 "Too many failed attempts. Wait a few minutes and try again.", "error"
             )
@@ -63,16 +77,15 @@ def login():  # type: ignore[no-untyped-def]
             form.password.errors.append("Unknown username or email, or wrong password.")
         else:
             session.clear()
-            login_user(user, remember=form.remember.data)
+            login_user(user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
-    accounts.end_all_sessions(current_user)
-    db.session.commit()
+def logout() -> ResponseReturnValue:
+    end_all_sessions(current_user)
     logout_user()
     session.clear()
     flash("You are now logged out.", "info")
@@ -81,24 +94,22 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/setup", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps the text
-def setup():  # type: ignore[no-untyped-def]
-    if not accounts.needs_setup():
+def setup() -> ResponseReturnValue:
+    if not needs_setup():
         abort(404)
     form = SetupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.setup_site(
-                form.site_title.data,
-                form.username.data,
-                form.email.data,
-                form.password.data,
+            user = setup_site(
+                form.site_title.data or "",
+                form.username.data or "",
+                form.email.data or "",
+                form.password.data or "",
             )
-        except accounts.SetupRefused:
+        except SetupRefused:
             abort(404)
-        except accounts.AccountError as error:
-            getattr(form, error.field or "username").errors.append(str(error))
-        except PasswordRejected as error:
-            form.password.errors.append(str(error))
+        except FieldError as error:
+            show_errors(form, error)
         else:
             session.clear()
             login_user(user)

@@ -1,12 +1,13 @@
 """Readers' side of comments: the form, the thread, the held-comment page.
 
-:func:`comment_context` builds everything ``public/_comments.html`` shows;
+:func:`comment_context` builds everything ``comments/_thread.html`` shows;
 article and event pages both call it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -20,17 +21,32 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 
-from blog import comments, spam, threads
-from blog.extensions import comment_rate, csrf, db, limiter
-from blog.forms import CommentForm
+from blog.comments import (
+    CommentInvalid,
+    CommentsClosed,
+    Duplicate,
+    Flooded,
+    Submission,
+    submit_comment,
+    threads,
+)
+from blog.comments.submit import (
+    comments_open,
+    form_age,
+    form_token,
+    held_comment,
+    open_post,
+)
+from blog.extensions import comment_rate, csrf, limiter
+from blog.forms.comments import CommentForm
+from blog.forms.common import show_errors
 from blog.models import Comment, CommentStatus, Post, User, utcnow
-from blog.views.hooks import current_settings
-from blog.views.links import public_url
+from blog.views.context import absolute, comment_settings, current_settings, public_url
 
 bp = Blueprint("comments", __name__)
 
@@ -101,10 +117,9 @@ def comment_context(
     :param viewer: ``current_user``; logged-in staff comment as themselves.
     :param form: a submitted form to show again with its errors.
     """
-    settings = current_settings()
     config = current_app.config
     staff = _viewer(viewer)
-    is_open = comments.comments_open(post, settings, utcnow())
+    is_open = comments_open(post, current_settings(), utcnow())
     thread = threads.build(
         threads.approved_comments(post.id),
         max_depth=int(config["COMMENT_THREAD_DEPTH"]),
@@ -113,38 +128,36 @@ def comment_context(
     )
     parent_id = request.args.get("replytocom", type=int)
     if form is not None and form.comment_parent.data:
-        parent_id = (
-            int(form.comment_parent.data)
-            if form.comment_parent.data.isdigit()
-            else None
-        )
+        parent_id = form.parent_id
     reply_to = thread.by_id.get(parent_id) if parent_id else None
     if is_open and form is None:
-        remembered = {} if staff else _remembered()
-        form = CommentForm(
-            formdata=None, data={**remembered, "remember": bool(remembered)}
-        )
-        if remembered:
-            _private_page()
-        if staff:
-            form.for_staff()
+        form = _blank_form(staff)
     if form is not None:
-        form.ts.data = comments.form_token(config["SECRET_KEY"], post.id)
+        form.ts.data = form_token(config["SECRET_KEY"], post.id)
         form.comment_parent.data = str(reply_to.id) if reply_to else ""
         form.fax_number.data = ""
-    return {
-        "discussion": Discussion(
-            post=post,
-            thread=thread,
-            open=is_open,
-            form=form if is_open else None,
-            reply_to=reply_to,
-            akismet=spam.akismet_config(config, settings).enabled,
-            staff=staff is not None,
-            max_depth=int(config["COMMENT_THREAD_DEPTH"]),
-            post_url=public_url(post),
-        )
-    }
+    discussion = Discussion(
+        post=post,
+        thread=thread,
+        open=is_open,
+        form=form if is_open else None,
+        reply_to=reply_to,
+        akismet=comment_settings().akismet.enabled,
+        staff=staff is not None,
+        max_depth=int(config["COMMENT_THREAD_DEPTH"]),
+        post_url=public_url(post),
+    )
+    return {"discussion": discussion}
+
+
+def _blank_form(staff: User | None) -> CommentForm:
+    """The form, filled with what this browser asked us to remember."""
+    if staff is not None:
+        return CommentForm(formdata=None).for_staff()
+    remembered = _remembered()
+    if remembered:
+        _private_page()
+    return CommentForm(formdata=None, data={**remembered, "remember": bool(remembered)})
 
 
 def comment_url(comment: Comment) -> str:
@@ -161,67 +174,41 @@ def comment_url(comment: Comment) -> str:
     return public_url(comment.post, **kwargs) + f"#comment-{comment.id}"
 
 
-def _form_page(post: Post, form: CommentForm, status: int, message: str = ""):  # type: ignore[no-untyped-def]
-    return (
-        render_template(
-            "public/comment_form.html",
-            post=post,
-            message=message,
-            **comment_context(post, current_user, form),
-        ),
-        status,
-        {"Cache-Control": "private, no-store"},
+def _form_page(
+    post: Post, form: CommentForm, status: int, message: str = ""
+) -> ResponseReturnValue:
+    """The form again, with what went wrong and everything typed."""
+    page = render_template(
+        "comments/form.html",
+        post=post,
+        message=message,
+        **comment_context(post, current_user, form),
     )
+    return page, status, {"Cache-Control": "private, no-store"}
 
 
 @bp.post("/comments/post/<int:post_id>")
 @limiter.limit(comment_rate)
 @csrf.exempt  # the form checks its own token, so an expired one keeps the text
-def submit(post_id: int):  # type: ignore[no-untyped-def]
-    post = db.session.get(Post, post_id)
-    settings = current_settings()
+def submit(post_id: int) -> ResponseReturnValue:
     now = utcnow()
-    if post is None or not comments.comments_open(post, settings, now):
-        abort(404)
+    post = open_post(post_id, current_settings(), now) or abort(404)
     staff = _viewer(current_user)
-    form = CommentForm()
-    if staff:
-        form.for_staff()
+    form = CommentForm().for_staff() if staff else CommentForm()
     if not form.validate_on_submit():
         return _form_page(post, form, 400)
-    author = (
-        {}
-        if staff
-        else {
-            "name": form.name.data or "",
-            "email": form.email.data or "",
-            "url": form.url.data or "",
-        }
-    )
-    data = comments.Submission(
-        **author,
-        body=form.comment.data or "",
-        parent_id=_int(form.comment_parent.data),
-        ip=request.remote_addr or "",
-        user_agent=request.user_agent.string,
-        referrer=request.referrer or "",
-        permalink=current_app.config["SITE_URL"].rstrip("/") + public_url(post),
-        honeypot=form.fax_number.data or "",
-        form_age=comments.form_age(
-            current_app.config["SECRET_KEY"], form.ts.data or "", post.id, now
-        ),
-    )
     try:
-        comment = comments.submit_comment(post, data, staff, settings, now=now)
-    except comments.CommentsClosed:
+        comment = submit_comment(
+            post, _submission(form, post, now), staff, comment_settings(), now=now
+        )
+    except CommentsClosed:
         abort(404)
-    except comments.CommentInvalid as error:
-        for name, text in error.errors.items():
-            getattr(form, name).errors = [*getattr(form, name).errors, text]
+    except CommentInvalid as error:
+        show_errors(form, error)
         return _form_page(post, form, 400)
-    except comments.Flooded as error:
+    except Flooded as error:
         return _form_page(post, form, 429, str(error))
-    except comments.Duplicate as error:
+    except Duplicate as error:
         form.comment.errors = [str(error)]
         return _form_page(post, form, 409)
     response = redirect(comment_url(comment), 303)
@@ -230,8 +217,16 @@ def submit(post_id: int):  # type: ignore[no-untyped-def]
     return response
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+def _submission(form: CommentForm, post: Post, now: datetime) -> Submission:
+    """The form's data plus what the request says about where it came from."""
+    secret = current_app.config["SECRET_KEY"]
+    return form.to_submission(
+        ip=request.remote_addr or "",
+        user_agent=request.user_agent.string,
+        referrer=request.referrer or "",
+        permalink=absolute(public_url(post)),
+        form_age=form_age(secret, form.ts.data or "", post.id, now),
+    )
 
 
 def _remember(response: Response, form: CommentForm) -> None:
@@ -255,16 +250,12 @@ def _remember(response: Response, form: CommentForm) -> None:
 
 
 @bp.get("/comments/<token>/")
-def held(token: str):  # type: ignore[no-untyped-def]
+def held(token: str) -> ResponseReturnValue:
     """The author's own view of a held comment (unguessable, noindex, no-store)."""
-    if not 20 <= len(token) <= 64:
-        abort(404)
-    comment = db.session.scalar(select(Comment).where(Comment.token == token))
-    if comment is None:
-        abort(404)
+    comment = held_comment(token) or abort(404)
     response = make_response(
         render_template(
-            "public/comment_held.html",
+            "comments/held.html",
             comment=comment,
             post=comment.post,
             post_visible=comment.post.is_visible(utcnow()),
@@ -276,5 +267,5 @@ def held(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/privacy/")
-def privacy():  # type: ignore[no-untyped-def]
-    return render_template("public/privacy.html")
+def privacy() -> ResponseReturnValue:
+    return render_template("comments/privacy.html")

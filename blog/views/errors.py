@@ -7,10 +7,11 @@ Unhandled exceptions reach the ``HTTPException`` handler as an
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from blog.errors import PermissionDenied
 from blog.extensions import db
-from blog.permissions import PermissionDenied
 
 TITLES = {
     400: "Bad request",
@@ -26,21 +27,19 @@ TITLES = {
 
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         if code >= 500:
             db.session.rollback()
-        return (
-            render_template(
-                "errors/error.html",
-                code=code,
-                title=TITLES.get(code, error.name),
-                description=error.description if code in (400, 413, 429) else None,
-            ),
-            code,
+        page = render_template(
+            "errors/error.html",
+            code=code,
+            title=TITLES.get(code, error.name),
+            description=error.description if code in (400, 413, 429) else None,
         )
+        return page, code
 
     @app.errorhandler(PermissionDenied)
-    def permission_denied(_error: PermissionDenied):  # type: ignore[no-untyped-def]
+    def permission_denied(_error: PermissionDenied) -> ResponseReturnValue:
         db.session.rollback()
         return render_template("errors/error.html", code=403, title=TITLES[403]), 403

@@ -1,37 +1,10 @@
-"""Per-request plumbing: security headers and what every template shows."""
+"""Headers on every response: security headers, and no caching of the
+dashboard and account pages."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, request
 from flask.wrappers import Response
-from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
-
-from blog import presentation
-from blog.extensions import db
-from blog.site_settings import DEFAULTS, load_settings
-
-
-def current_settings() -> dict[str, Any]:
-    """Site settings, read once per request.
-
-    Falls back to the defaults when the database cannot answer, so that the
-    error page itself can still be shown.
-    """
-    if "site_settings" not in g:
-        try:
-            g.site_settings = load_settings()
-        except SQLAlchemyError:
-            db.session.rollback()
-            current_app.logger.warning("Site settings unavailable; using defaults")
-            g.site_settings = dict(DEFAULTS)
-    return g.site_settings
-
-
-#: Settings that templates never receive (only the forms that edit them do).
-SECRET_SETTINGS = frozenset({"akismet_api_key"})
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,22 +21,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def register(app: Flask) -> None:
-    @app.context_processor
-    def site_context() -> dict[str, Any]:
-        public = {
-            k: v for k, v in current_settings().items() if k not in SECRET_SETTINGS
-        }
-        staff = has_request_context() and current_user.is_authenticated
-        return {"site": public, "is_staff": staff}
-
-    app.jinja_env.filters["localdate"] = presentation.local_date
-    app.jinja_env.filters["localdatetime"] = presentation.local_datetime
-    app.jinja_env.filters["isodate"] = presentation.iso_datetime
-    app.jinja_env.globals["page_url"] = presentation.page_url
-    app.jinja_env.globals["site_zone"] = lambda: presentation.zone_of(
-        current_settings()
-    )
-
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -5,33 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import Select
 
-from blog import events, reading, threads
+from blog.comments.threads import approved_counts
+from blog.events.listings import upcoming_summary
 from blog.extensions import db
-from blog.models import Taxonomy
-from blog.presentation import zone_of
-from blog.promo import current_promo
+from blog.models import Post, PostKind, Taxonomy
+from blog.posts import reading
+from blog.site import current_promo
 from blog.views.comments import comment_context
-from blog.views.hooks import current_settings
-from blog.views.links import article_url, public_url
+from blog.views.context import article_url, current_settings, current_zone
 
 bp = Blueprint("public", __name__)
 
-
-@bp.app_context_processor
-def link_helpers() -> dict[str, Any]:
-    return {"article_url": article_url, "public_url": public_url}
+#: The archives' years: a reader's URL never reaches a date Python cannot hold.
+YEARS = range(1900, 9999)
 
 
 def render_listing(
-    query: Select, template: str = "public/listing.html", **context: Any
+    query: Select[tuple[Post]], template: str = "public/listing.html", **context: Any
 ) -> str:
-    page = request.args.get("page", 1, type=int)
     pagination = db.paginate(
         query,
-        page=page,
+        page=request.args.get("page", 1, type=int),
         per_page=int(current_settings()["posts_per_page"]),
         error_out=True,
     )
@@ -39,32 +37,27 @@ def render_listing(
         template,
         pagination=pagination,
         posts=pagination.items,
-        comment_counts=threads.approved_counts(p.id for p in pagination.items),
+        comment_counts=approved_counts(p.id for p in pagination.items),
         categories=reading.navigation_categories(),
         **context,
     )
 
 
 @bp.get("/")
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     return render_listing(
-        reading.visible(),
-        "public/home.html",
-        upcoming_events=events.upcoming_summary(),
+        reading.visible(), "public/home.html", upcoming_events=upcoming_summary()
     )
 
 
 @bp.get("/<int:year>/<month>/<slug>/")
-def article(year: int, month: str, slug: str):  # type: ignore[no-untyped-def]
-    post = reading.get_visible_post("article", slug)
+def article(year: int, month: str, slug: str) -> ResponseReturnValue:
+    post = reading.get_visible_post(PostKind.ARTICLE, slug)
     if post is None:
-        moved = reading.redirected_post("article", slug)
-        if moved is None:
-            abort(404)
+        moved = reading.redirected_post(PostKind.ARTICLE, slug) or abort(404)
         return redirect(article_url(moved), 301)
-    canonical = article_url(post)
-    if request.path != canonical:
-        return redirect(canonical, 301)
+    if request.path != article_url(post):
+        return redirect(article_url(post), 301)
     return render_template(
         "public/article.html",
         post=post,
@@ -76,7 +69,7 @@ def article(year: int, month: str, slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/category/<slug>/")
-def category(slug: str):  # type: ignore[no-untyped-def]
+def category(slug: str) -> ResponseReturnValue:
     term = reading.get_term(Taxonomy.CATEGORY, slug) or abort(404)
     return render_listing(
         reading.in_term(term), heading=f"Category: {term.name}", term=term
@@ -84,13 +77,13 @@ def category(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/tag/<slug>/")
-def tag(slug: str):  # type: ignore[no-untyped-def]
+def tag(slug: str) -> ResponseReturnValue:
     term = reading.get_term(Taxonomy.TAG, slug) or abort(404)
     return render_listing(reading.in_term(term), heading=f"Tag: {term.name}", term=term)
 
 
 @bp.get("/author/<slug>/")
-def author(slug: str):  # type: ignore[no-untyped-def]
+def author(slug: str) -> ResponseReturnValue:
     person = reading.get_author(slug) or abort(404)
     return render_listing(
         reading.by_author(person),
@@ -100,19 +93,17 @@ def author(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:year>/")
-def year_archive(year: int):  # type: ignore[no-untyped-def]
-    if not 1900 <= year <= 9998:
+def year_archive(year: int) -> ResponseReturnValue:
+    if year not in YEARS:
         abort(404)
-    zone = zone_of(current_settings())
-    return render_listing(reading.in_period(zone, year), heading=f"Year: {year}")
+    query = reading.in_period(current_zone(), year)
+    return render_listing(query, heading=f"Year: {year}")
 
 
 @bp.get("/<int:year>/<int(fixed_digits=2):month>/")
-def month_archive(year: int, month: int):  # type: ignore[no-untyped-def]
-    if not (1900 <= year <= 9998 and 1 <= month <= 12):
+def month_archive(year: int, month: int) -> ResponseReturnValue:
+    if year not in YEARS or not 1 <= month <= 12:
         abort(404)
-    zone = zone_of(current_settings())
-    start, _ = reading.period_bounds(zone, year, month)
-    return render_listing(
-        reading.in_period(zone, year, month), heading=f"Month: {start:%B} {year}"
-    )
+    query = reading.in_period(current_zone(), year, month)
+    start, _ = reading.period_bounds(current_zone(), year, month)
+    return render_listing(query, heading=f"Month: {start:%B} {year}")

@@ -159,7 +159,7 @@ def test_render_keeps_safe_html_of_a_post_it_now_refuses(app, runner, make_post)
 
 
 def test_render_rerenders_the_privacy_page(app, runner, client):
-    from blog.site_settings import load_settings, save_settings
+    from blog.site.settings import load_settings, save_settings
 
     with app.app_context():
         save_settings(

@@ -7,10 +7,10 @@ import time
 import pytest
 from sqlalchemy import select
 
-from blog import spam
+from blog.comments import akismet as spam
 from blog.extensions import db
-from blog.models import Comment, CommentEvent, Role, Setting
-from blog.site_settings import save_settings
+from blog.models import Comment, CommentLogEntry, Role, Setting
+from blog.site.settings import save_settings
 
 
 def url_of(post) -> str:  # type: ignore[no-untyped-def]
@@ -20,7 +20,7 @@ def url_of(post) -> str:  # type: ignore[no-untyped-def]
 def only_comment(app) -> Comment:  # type: ignore[no-untyped-def]
     with app.app_context():
         [comment] = db.session.scalars(select(Comment)).all()
-        _ = comment.events
+        _ = comment.history
         db.session.expunge_all()
         return comment
 
@@ -29,9 +29,9 @@ def history(app, comment_id: int) -> list[str]:  # type: ignore[no-untyped-def]
     with app.app_context():
         return list(
             db.session.scalars(
-                select(CommentEvent.action)
-                .where(CommentEvent.comment_id == comment_id)
-                .order_by(CommentEvent.id)
+                select(CommentLogEntry.action)
+                .where(CommentLogEntry.comment_id == comment_id)
+                .order_by(CommentLogEntry.id)
             )
         )
 
@@ -121,7 +121,7 @@ def test_discard_is_kept_as_spam_for_anonymous(
 def test_discard_does_not_apply_to_staff(app, make_post, make_user):
     """Staff are never sent to Akismet; if a discard came back for a logged-in
     commenter it would be an ordinary spam verdict."""
-    from blog.comments import apply_verdict
+    from blog.comments.rules import apply_verdict
     from blog.models import Comment as C
 
     with app.app_context():

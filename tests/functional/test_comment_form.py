@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from blog.extensions import db
-from blog.models import Comment, CommentEvent, Post, Role, utcnow
+from blog.models import Comment, CommentLogEntry, Post, Role, utcnow
 
 
 def url_of(post) -> str:  # type: ignore[no-untyped-def]
@@ -78,7 +78,7 @@ def test_held_comment_goes_to_the_authors_private_link(
 def test_approved_comment_lands_on_itself(app, client, make_post, post_comment):
     post = make_post("Talks")
     with app.app_context():
-        from blog.site_settings import save_settings
+        from blog.site.settings import save_settings
 
         save_settings({"comments_previously_approved": False})
         db.session.commit()
@@ -162,7 +162,7 @@ def test_only_open_published_posts_take_comments(app, make_post, post_comment, c
     else:
         post = make_post("Old", days_ago=40)
         with app.app_context():
-            from blog.site_settings import save_settings
+            from blog.site.settings import save_settings
 
             save_settings({"comments_close_after_days": 30})
             db.session.commit()
@@ -243,7 +243,7 @@ def test_honeypot_keeps_the_comment_as_spam(app, make_post, post_comment):
 def test_missing_or_forged_timestamp_holds(app, make_post, post_comment, ts):
     post = make_post("Talks")
     with app.app_context():
-        from blog.site_settings import save_settings
+        from blog.site.settings import save_settings
 
         save_settings({"comments_previously_approved": False})
         db.session.commit()
@@ -251,7 +251,7 @@ def test_missing_or_forged_timestamp_holds(app, make_post, post_comment, ts):
     [comment] = rows(app)
     assert comment.status == "pending"
     with app.app_context():
-        notes = db.session.scalars(select(CommentEvent.note)).all()
+        notes = db.session.scalars(select(CommentLogEntry.note)).all()
     assert any("timestamp" in note for note in notes)
 
 
@@ -259,7 +259,7 @@ def test_too_fast_holds(app, make_post, post_comment):
     post = make_post("Talks")
     app.config["COMMENT_MIN_SECONDS"] = 3
     with app.app_context():
-        from blog.site_settings import save_settings
+        from blog.site.settings import save_settings
 
         save_settings({"comments_previously_approved": False})
         db.session.commit()
@@ -278,7 +278,7 @@ def test_reply_link_and_threading(app, client, make_post, make_comment, post_com
     assert "Leave a Reply to Pat" in reply_page and "Cancel reply" in reply_page
     assert f'name="comment_parent" type="hidden" value="{parent.id}"' in reply_page
     with app.app_context():
-        from blog.site_settings import save_settings
+        from blog.site.settings import save_settings
 
         save_settings({"comments_previously_approved": False})
         db.session.commit()

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from blog.extensions import db
-from blog.models import Comment, CommentEvent, Role, utcnow
-from blog.site_settings import save_settings
+from blog.models import Comment, CommentLogEntry, Role, utcnow
+from blog.site.settings import save_settings
 
 
 def url_of(post) -> str:  # type: ignore[no-untyped-def]
@@ -111,7 +111,7 @@ def test_row_actions(app, client, make_post, make_comment, editor, start, action
     if end is not None:
         with app.app_context():
             event = db.session.scalars(
-                select(CommentEvent).where(CommentEvent.comment_id == comment.id)
+                select(CommentLogEntry).where(CommentLogEntry.comment_id == comment.id)
             ).one()
             assert event.actor_id == editor.id
             assert event.action == action.replace("-", "_")
@@ -320,7 +320,7 @@ def test_purge_deletes_old_spam_and_trash(app, runner, make_post, make_comment):
     old_approved = make_comment(post, status="approved", minutes_ago=20 * 24 * 60)
     recently_trashed = make_comment(post, status="approved", minutes_ago=20 * 24 * 60)
     with app.app_context():
-        from blog import comment_state
+        from blog.comments import states as comment_state
         from blog.models import User
 
         admin = db.session.scalar(select(User))
@@ -328,8 +328,8 @@ def test_purge_deletes_old_spam_and_trash(app, runner, make_post, make_comment):
         comment_state.transition(admin, comment, "trash")
         db.session.commit()
         db.session.execute(
-            update(CommentEvent)
-            .where(CommentEvent.comment_id == old_spam.id)
+            update(CommentLogEntry)
+            .where(CommentLogEntry.comment_id == old_spam.id)
             .values(at=utcnow() - timedelta(days=20))
         )
         db.session.commit()
@@ -363,7 +363,7 @@ def test_discussion_settings(app, client, make_user, auth):
     )
     assert "Discussion settings saved." in response.get_data(as_text=True)
     with app.app_context():
-        from blog.site_settings import load_settings
+        from blog.site.settings import load_settings
 
         settings = load_settings()
     assert settings["comments_manual_approval"] is True
@@ -433,7 +433,9 @@ def test_local_rules(app, make_post, post_comment, settings, body, extra, status
         comment = db.session.scalars(select(Comment)).one()
         notes = " ".join(
             db.session.scalars(
-                select(CommentEvent.note).where(CommentEvent.comment_id == comment.id)
+                select(CommentLogEntry.note).where(
+                    CommentLogEntry.comment_id == comment.id
+                )
             )
         )
     assert comment.status == status
@@ -458,7 +460,7 @@ def test_deleting_a_post_deletes_its_comments(
     assert client.post(f"/dashboard/posts/{post.id}/delete").status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count(Comment.id))) == 0
-        assert db.session.scalar(select(func.count(CommentEvent.id))) == 0
+        assert db.session.scalar(select(func.count(CommentLogEntry.id))) == 0
 
 
 def test_deleting_a_parent_keeps_its_replies(
@@ -489,7 +491,7 @@ def test_edit_refreshes_the_duplicate_check(
         f"/dashboard/comments/{first.id}/edit", data={**edit, "comment": "Edited words"}
     )
     with app.app_context():
-        from blog.comments import content_hash
+        from blog.comments.submit import content_hash
 
         saved = db.session.get(Comment, first.id)
         assert saved.body_source == "Edited words"

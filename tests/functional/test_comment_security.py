@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import Comment, Role
-from blog.site_settings import save_settings
+from blog.site.settings import save_settings
 from tests.conftest import PASSWORD
 from tests.payloads import CORPUS, FIELD_PAYLOADS, OVERSIZE_BODIES, assert_safe_html
 

@@ -8,17 +8,18 @@ import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import icalendar
 import pytest
 from sqlalchemy import select
 
-from blog import events, promo
+from blog import events
 from blog.events import PersonInput, SponsorInput
 from blog.extensions import db
-from blog.featured_images import ImageInput
+from blog.media import ImageInput, Uploads
 from blog.models import Post, Role, User
+from blog.posts import PostInput
+from blog.site import promo
 from tests.fixtures_events import png_bytes
 
 SOON = (datetime.now(UTC) + timedelta(days=10)).strftime("%Y-%m-%d")
@@ -72,9 +73,7 @@ def set_promo(app, make_user, **fields) -> None:
             text=fields.get("text", "A year of talks.\n\nJoin us all autumn."),
             link=fields.get("link", "/events/"),
         )
-        promo.save_promo(
-            actor, data, current={}, folder=Path(app.instance_path) / "uploads"
-        )
+        promo.save_promo(actor, data, current={}, uploads=Uploads.of(app))
 
 
 def assert_in_order(page: str, markers: list[str]) -> None:
@@ -203,7 +202,7 @@ def test_a_changed_slug_redirects_with_301(app, client, make_event):
         stored = db.session.get(Post, post.id)
         actor = stored.author
         data = events.EventInput(
-            post=events.PostInput(title="Second title", body="x"),
+            post=PostInput(title="Second title", body="x"),
             start_date=stored.event.local_start.date(),
             start_time=stored.event.local_start.time(),
             timezone=stored.event.timezone,

@@ -149,10 +149,10 @@ def test_contributor_cannot_edit_after_publication(client, make_user, make_post,
 
 
 def test_the_settings_service_itself_refuses_non_admins(app, make_user):
-    from blog import site_settings
+    from blog.errors import PermissionDenied
     from blog.extensions import db
     from blog.models import User
-    from blog.permissions import PermissionDenied
+    from blog.site import settings as site_settings
 
     editor = make_user(Role.EDITOR, "ed")
     admin = make_user(Role.ADMIN, "boss")

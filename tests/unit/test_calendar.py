@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from blog import calendar, events
+from blog import events
+from blog.events import calendar, schema
+from blog.events.when import when
 from blog.extensions import db
 from blog.models import (
     Event,
@@ -121,7 +123,7 @@ def test_an_event_in_another_zone_shows_its_own_local_time():
     assert (start.hour, start.minute) == (9, 30)
     assert str(item["dtstart"].params["TZID"]) == "Asia/Tokyo"
     assert start == utc(2024, 5, 2, 0, 30)
-    assert calendar.when(post.event) == "Thursday, May 2, 2024, 9:30–11:00 a.m. JST"
+    assert when(post.event) == "Thursday, May 2, 2024, 9:30–11:00 a.m. JST"
 
 
 def test_the_day_after_the_spring_change_uses_daylight_time():
@@ -132,7 +134,7 @@ def test_the_day_after_the_spring_change_uses_daylight_time():
     assert start == utc(2024, 3, 11, 20)
     item = parse(post)
     assert item.decoded("dtstart") == start
-    assert calendar.when(post.event) == "Monday, March 11, 2024, 4:00–5:00 p.m. EDT"
+    assert when(post.event) == "Monday, March 11, 2024, 4:00–5:00 p.m. EDT"
     google = _google_instants(post)
     outlook = _outlook_instants(post)
     assert google == outlook == (start, end)
@@ -150,7 +152,7 @@ def test_an_event_spanning_the_autumn_change_keeps_its_length():
     # (Python subtracts wall times within one zone, so compare in UTC.)
     length = item.decoded("dtend").astimezone(UTC) - item.decoded("dtstart")
     assert length == timedelta(hours=5)
-    assert calendar.when(post.event) == (
+    assert when(post.event) == (
         "Saturday, November 2, 2024, 10:00 p.m. EDT – "
         "Sunday, November 3, 2024, 2:00 a.m. EST"
     )
@@ -218,23 +220,20 @@ def test_all_day_events_are_dates_with_an_exclusive_end():
         ["2024-06-22"],
         ["true"],
     )
-    assert (
-        calendar.when(post.event)
-        == "Thursday, June 20 – Friday, June 21, 2024, all day"
-    )
+    assert when(post.event) == "Thursday, June 20 – Friday, June 21, 2024, all day"
 
 
 def test_a_one_day_all_day_event():
     zone = ZoneInfo("Europe/Paris")
     start = datetime(2024, 6, 20, tzinfo=zone).astimezone(UTC)
     post = make(start, start + timedelta(days=1), zone="Europe/Paris", all_day=True)
-    assert calendar.when(post.event) == "Thursday, June 20, 2024, all day"
+    assert when(post.event) == "Thursday, June 20, 2024, all day"
 
 
 def test_cancelled_events_say_so():
     post = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21), status="cancelled")
     assert str(parse(post)["status"]) == "CANCELLED"
-    data = calendar.json_ld(post, url=SITE)
+    data = schema.json_ld(post, url=SITE)
     assert data["eventStatus"] == "https://schema.org/EventCancelled"
 
 
@@ -252,12 +251,12 @@ def test_when_reads_like_a_sentence(start, end, expected):
         datetime(2024, 3, 14, *start, tzinfo=zone).astimezone(UTC),
         datetime(2024, 3, 14, *end, tzinfo=zone).astimezone(UTC),
     )
-    assert calendar.when(post.event) == expected
+    assert when(post.event) == expected
 
 
 def test_zones_without_an_abbreviation_show_their_offset():
     post = make(utc(2024, 3, 14, 13), utc(2024, 3, 14, 14), zone="America/Sao_Paulo")
-    assert calendar.when(post.event).endswith("10:00–11:00 a.m. UTC-03:00")
+    assert when(post.event).endswith("10:00–11:00 a.m. UTC-03:00")
 
 
 def test_sequence_grows_with_each_save(app, make_user):
@@ -312,7 +311,7 @@ def test_json_ld_describes_the_event():
         Term(taxonomy=Taxonomy.AUDIENCE, name="Students", slug="students"),
         Term(taxonomy=Taxonomy.UNIT, name="Policy Institute", slug="policy-institute"),
     ]
-    data = calendar.json_ld(
+    data = schema.json_ld(
         post, url=SITE + "/events/bridges/", image_url=SITE + "/media/x.png"
     )
     assert data["@type"] == "Event" and data["name"] == "Bridges & <Talks>"
@@ -343,16 +342,14 @@ def test_json_ld_describes_the_event():
 def test_postponed_is_tentative_and_moved_online_is_an_online_event():
     postponed = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21), status="postponed")
     assert str(parse(postponed)["status"]) == "TENTATIVE"
-    assert calendar.json_ld(postponed, url=SITE)["eventStatus"].endswith(
-        "EventPostponed"
-    )
+    assert schema.json_ld(postponed, url=SITE)["eventStatus"].endswith("EventPostponed")
     online = make(
         utc(2024, 3, 14, 20),
         utc(2024, 3, 14, 21),
         status="moved_online",
         online_url="https://meet.example/x",
     )
-    data = calendar.json_ld(online, url=SITE)
+    data = schema.json_ld(online, url=SITE)
     assert data["eventStatus"] == "https://schema.org/EventMovedOnline"
     assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
     assert data["location"] == {

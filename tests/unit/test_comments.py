@@ -7,11 +7,13 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from blog import comment_state, comments, threads
-from blog.comment_state import ACTIONS, DELETABLE, TRANSITIONS, TransitionRefused
+from blog.comments import states as comment_state
+from blog.comments import submit as comments
+from blog.comments import threads
+from blog.comments.states import ACTIONS, DELETABLE, TRANSITIONS, TransitionRefused
+from blog.errors import PermissionDenied
 from blog.extensions import db
-from blog.models import Comment, CommentEvent, CommentStatus, Role, User
-from blog.permissions import PermissionDenied
+from blog.models import Comment, CommentLogEntry, CommentStatus, Role, User
 
 STATUSES = [s.value for s in CommentStatus]
 EXPECTED = {
@@ -54,17 +56,17 @@ def test_every_transition(app, make_user, make_post, make_comment, status, actio
                 comment_state.transition(actor, row, action)
             db.session.rollback()
             assert db.session.get(Comment, comment.id).status == status
-            assert db.session.scalars(select(CommentEvent)).all() == []
+            assert db.session.scalars(select(CommentLogEntry)).all() == []
             return
         comment_state.transition(actor, row, action, note="because")
         db.session.commit()
         after = db.session.get(Comment, comment.id)
         if expected is None:
             assert after is None
-            assert db.session.scalars(select(CommentEvent)).all() == []
+            assert db.session.scalars(select(CommentLogEntry)).all() == []
             return
         assert after.status == expected
-        [event] = db.session.scalars(select(CommentEvent)).all()
+        [event] = db.session.scalars(select(CommentLogEntry)).all()
         assert (event.action, event.actor_id, event.note) == (
             action,
             editor.id,
@@ -109,13 +111,13 @@ def test_author_moderates_own_post(app, make_user, make_post, make_comment):
 
 
 def test_describe_messages(app):
-    event = CommentEvent(action="akismet_ham", note="")
+    event = CommentLogEntry(action="akismet_ham", note="")
     assert comment_state.describe(event) == "Akismet cleared this comment"
-    event = CommentEvent(action="akismet_spam", note="")
+    event = CommentLogEntry(action="akismet_spam", note="")
     assert comment_state.describe(event) == "Akismet flagged this comment as spam"
-    event = CommentEvent(action="akismet_error", note="")
+    event = CommentLogEntry(action="akismet_error", note="")
     assert comment_state.describe(event) == "Akismet was unreachable; will retry"
-    event = CommentEvent(action="rule_held", note="Contains 3 links")
+    event = CommentLogEntry(action="rule_held", note="Contains 3 links")
     assert comment_state.describe(event) == "Held for moderation: Contains 3 links"
 
 

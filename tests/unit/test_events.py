@@ -10,7 +10,7 @@ from sqlalchemy import select
 from blog import events
 from blog.extensions import db
 from blog.models import Event, EventPerson, Post, Role, Term, User
-from blog.publishing import PostError
+from blog.posts import PostError
 from tests.fixtures_events import event_input
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from blog import passwords
+from blog.accounts import passwords
 
 
 def test_policy():

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from blog.slugs import slugify, unique_slug
-from blog.taxonomy import parse_names
+from blog.posts.slugs import slugify, unique_slug
+from blog.posts.taxonomy import parse_names
 
 
 def test_slugify():

@@ -6,7 +6,9 @@ import time
 
 import pytest
 
-from blog import spam
+from blog.comments import akismet as spam
+from blog.comments import rules
+from blog.comments.settings import akismet_config
 from tests.akismet_server import VALID_KEY, AkismetServer
 
 
@@ -88,12 +90,12 @@ def test_config_precedence():
         "SITE_URL": "http://site",
         "ENV": "production",
     }
-    conf = spam.akismet_config(config, {"akismet_api_key": ""})
+    conf = akismet_config(config, {"akismet_api_key": ""})
     assert conf.key == "from-config" and conf.blog_url == "http://site"
     assert conf.is_test is False and conf.enabled
-    conf = spam.akismet_config(config, {"akismet_api_key": "from-dashboard"})
+    conf = akismet_config(config, {"akismet_api_key": "from-dashboard"})
     assert conf.key == "from-dashboard"
-    assert not spam.akismet_config({}, {}).enabled
+    assert not akismet_config({}, {}).enabled
 
 
 def test_redirect_transport_keeps_path_and_prefix(server):
@@ -105,15 +107,15 @@ def test_redirect_transport_keeps_path_and_prefix(server):
 
 
 def test_count_links():
-    assert spam.count_links("no links here") == 0
-    assert spam.count_links("see https://a.example and www.b.example") == 2
-    assert spam.count_links("[x](http://a.example)") == 1
+    assert rules.count_links("no links here") == 0
+    assert rules.count_links("see https://a.example and www.b.example") == 2
+    assert rules.count_links("[x](http://a.example)") == 1
 
 
 def test_word_matching():
-    words = spam.word_list("  casino \n\nBad Phrase\n")
+    words = rules.word_list("  casino \n\nBad Phrase\n")
     assert words == ["casino", "Bad Phrase"]
-    assert spam.matching_word(words, ["Visit the CASINOS"]) == "casino"
-    assert spam.matching_word(words, ["", "this is a bad phrase"]) == "Bad Phrase"
-    assert spam.matching_word(words, ["clean"]) is None
-    assert spam.matching_word([], ["anything"]) is None
+    assert rules.matching_word(words, ["Visit the CASINOS"]) == "casino"
+    assert rules.matching_word(words, ["", "this is a bad phrase"]) == "Bad Phrase"
+    assert rules.matching_word(words, ["clean"]) is None
+    assert rules.matching_word([], ["anything"]) is None

@@ -1,43 +1,65 @@
 """The editors' dashboard at ``/dashboard/``: staff only.
 
-Each area is a child blueprint (``dashboard.posts``, ``dashboard.terms``,
-``dashboard.settings``); the login guard here covers them all.
+Each area is a child blueprint (``dashboard.posts``, ``dashboard.events``,
+``dashboard.comments``, ``dashboard.terms``, ``dashboard.settings``,
+``dashboard.discussion``, ``dashboard.promo``); the login guard here covers
+them all.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from blog import accounts, publishing
-from blog.extensions import db
-from blog.views.dashboard import comments, events, posts, promo, settings, terms
+from blog.accounts import needs_setup
+from blog.comments.permissions import can_moderate_some
+from blog.posts.listing import recent_drafts, status_counts
+from blog.posts.permissions import can_manage_terms
+from blog.site import can_manage_settings
+from blog.views.dashboard import comments, discussion, events, posts, settings, terms
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-bp.register_blueprint(posts.bp)
-bp.register_blueprint(terms.bp)
-bp.register_blueprint(settings.bp)
-bp.register_blueprint(events.bp)
-bp.register_blueprint(promo.bp)
-bp.register_blueprint(comments.bp)
-bp.register_blueprint(comments.discussion_bp)
+for child in (
+    posts.bp,
+    terms.bp,
+    settings.bp,
+    settings.promo_bp,
+    events.bp,
+    comments.bp,
+    discussion.bp,
+):
+    bp.register_blueprint(child)
 bp.context_processor(comments.nav_counts)
 
 
+@bp.context_processor
+def permissions() -> dict[str, Any]:
+    """What the logged-in person may do, for the menus (templates never
+    compare role names)."""
+    staff = current_user.is_authenticated
+    return {
+        "can_moderate": staff and can_moderate_some(current_user),
+        "can_manage_terms": staff and can_manage_terms(current_user),
+        "can_manage_settings": staff and can_manage_settings(current_user),
+    }
+
+
 @bp.before_request
-def require_staff():  # type: ignore[no-untyped-def]
+def require_staff() -> ResponseReturnValue | None:
     if current_user.is_authenticated:
         return None
-    if accounts.needs_setup():
+    if needs_setup():
         return redirect(url_for("auth.setup"))
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 @bp.get("/")
-def home():  # type: ignore[no-untyped-def]
-    drafts = publishing.dashboard_posts(current_user, status="draft").limit(5)
+def home() -> ResponseReturnValue:
     return render_template(
         "dashboard/home.html",
-        counts=publishing.status_counts(current_user),
-        drafts=db.session.scalars(drafts).all(),
+        counts=status_counts(current_user),
+        drafts=recent_drafts(current_user),
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from blog import publishing
 from blog.models import Post
+from blog.posts import delete_post, restore_post, trash_post
 
 
 def add_trash_routes(bp: Blueprint, load: Callable[[int], Post], noun: str) -> None:
@@ -19,19 +20,19 @@ def add_trash_routes(bp: Blueprint, load: Callable[[int], Post], noun: str) -> N
     """
 
     @bp.post("/<int:post_id>/trash")
-    def trash(post_id: int):  # type: ignore[no-untyped-def]
-        publishing.trash_post(current_user, load(post_id))
+    def trash(post_id: int) -> ResponseReturnValue:
+        trash_post(current_user, load(post_id))
         flash(f"{noun} moved to the Trash.", "success")
         return redirect(url_for(".index"))
 
     @bp.post("/<int:post_id>/restore")
-    def restore(post_id: int):  # type: ignore[no-untyped-def]
-        publishing.restore_post(current_user, load(post_id))
+    def restore(post_id: int) -> ResponseReturnValue:
+        restore_post(current_user, load(post_id))
         flash(f"{noun} restored as a draft.", "success")
         return redirect(url_for(".index", status="trash"))
 
     @bp.post("/<int:post_id>/delete")
-    def delete(post_id: int):  # type: ignore[no-untyped-def]
-        publishing.delete_post(current_user, load(post_id))
+    def delete(post_id: int) -> ResponseReturnValue:
+        delete_post(current_user, load(post_id))
         flash(f"{noun} deleted permanently.", "success")
         return redirect(url_for(".index", status="trash"))

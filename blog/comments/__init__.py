@@ -1,0 +1,36 @@
+"""Comments: the "Leave a Reply" form, threads, spam checking and moderation.
+
+A comment's way from the form to moderation stays in this package:
+
+- ``submit``: the form's checks, flood and duplicates; save first, then check;
+- ``akismet``: the Akismet client; ``rules``: its verdict and the Discussion
+  rules decide the status;
+- ``states``: the state machine, its actions and their words, and the log;
+- ``notify``: moderators' mail; ``moderation``: the dashboard's list and
+  actions; ``jobs`` and ``cli``: recheck, purge, re-render;
+- ``threads``: what readers see; ``permissions``: who moderates what;
+- ``settings``: what the services need from the configuration.
+"""
+
+from blog.comments.settings import CommentSettings
+from blog.comments.states import Action, TransitionRefused
+from blog.comments.submit import (
+    CommentInvalid,
+    CommentsClosed,
+    Duplicate,
+    Flooded,
+    Submission,
+    submit_comment,
+)
+
+__all__ = [
+    "Action",
+    "CommentInvalid",
+    "CommentSettings",
+    "CommentsClosed",
+    "Duplicate",
+    "Flooded",
+    "Submission",
+    "TransitionRefused",
+    "submit_comment",
+]

@@ -1,0 +1,163 @@
+"""The Akismet client (``akismet`` package): comment-check, submit-spam,
+submit-ham and verify-key.
+
+Akismet is reached through an ``httpx.Client`` whose transport sends every
+request to ``AKISMET_API_URL`` (the package hard-codes Akismet's own host),
+with a bounded timeout. Nothing here touches the database: callers pass
+plain data in and get a verdict back, so a slow Akismet never holds a lock.
+The API key never reaches a log.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import akismet
+import httpx
+
+from blog.errors import require
+from blog.extensions import db
+from blog.models import User
+from blog.site.settings import can_manage_settings, change_settings
+
+log = logging.getLogger(__name__)
+
+
+class Verdict(enum.StrEnum):
+    HAM = "ham"
+    SPAM = "spam"
+    DISCARD = "discard"  # blatant spam (the X-akismet-pro-tip header)
+    ERROR = "error"  # unreachable, slow, 5xx, garbage: retry later
+    INVALID_KEY = "invalid_key"
+
+
+@dataclass(frozen=True)
+class AkismetConfig:
+    key: str = ""
+    blog_url: str = ""
+    api_url: str = "https://rest.akismet.com"
+    timeout: float = 2.0
+    is_test: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.key)
+
+
+class _RedirectTransport(httpx.BaseTransport):
+    """Send each request to the configured base URL instead of rest.akismet.com."""
+
+    def __init__(self, base_url: str) -> None:
+        parts = urlsplit(base_url)
+        self.scheme = parts.scheme or "https"
+        self.host = parts.hostname or "rest.akismet.com"
+        self.port = parts.port
+        self.prefix = parts.path.rstrip("/")
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(
+            scheme=self.scheme,
+            host=self.host,
+            port=self.port,
+            path=self.prefix + request.url.path,
+        )
+        request.headers["Host"] = request.url.netloc.decode("ascii")
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@contextmanager
+def _client(conf: AkismetConfig) -> Iterator[akismet.SyncClient]:
+    http = httpx.Client(
+        transport=_RedirectTransport(conf.api_url),
+        timeout=conf.timeout,
+        headers={"User-Agent": akismet.USER_AGENT},
+    )
+    try:
+        yield akismet.SyncClient(
+            config=akismet.Config(key=conf.key, url=conf.blog_url), http_client=http
+        )
+    finally:
+        http.close()
+
+
+def _fields(conf: AkismetConfig, params: Mapping[str, Any]) -> dict[str, Any]:
+    fields = {
+        k: v
+        for k, v in params.items()
+        if k in akismet.AkismetArguments.__optional_keys__ and v not in ("", None)
+    }
+    if conf.is_test:
+        fields["is_test"] = 1
+    return fields
+
+
+def check(conf: AkismetConfig, params: Mapping[str, Any]) -> Verdict:
+    """Ask Akismet's comment-check; never raises.
+
+    :param params: Akismet's fields (``user_ip``, ``comment_content``, ...).
+    """
+    try:
+        with _client(conf) as client:
+            answer = client.comment_check(
+                str(params.get("user_ip", "")), **_fields(conf, params)
+            )
+    except akismet.APIKeyError:
+        log.warning("Akismet refused the API key; comments go to moderation.")
+        return Verdict.INVALID_KEY
+    except (akismet.AkismetError, httpx.HTTPError, OSError) as error:
+        log.warning("Akismet comment-check failed: %s", type(error).__name__)
+        return Verdict.ERROR
+    if answer == akismet.CheckResponse.DISCARD:
+        return Verdict.DISCARD
+    if answer == akismet.CheckResponse.SPAM:
+        return Verdict.SPAM
+    return Verdict.HAM
+
+
+def submit(conf: AkismetConfig, params: Mapping[str, Any], *, spam: bool) -> bool:
+    """Teach Akismet (submit-spam / submit-ham); ``False`` when that failed."""
+    if not conf.enabled or not params:
+        return False
+    try:
+        with _client(conf) as client:
+            send = client.submit_spam if spam else client.submit_ham
+            return bool(send(str(params.get("user_ip", "")), **_fields(conf, params)))
+    except (akismet.AkismetError, httpx.HTTPError, OSError) as error:
+        log.warning("Akismet submit failed: %s", type(error).__name__)
+        return False
+
+
+def verify_key(conf: AkismetConfig, key: str) -> bool | None:
+    """``True``/``False`` for a valid/invalid key, ``None`` when unreachable."""
+    try:
+        with _client(conf) as client:
+            return client.verify_key(key, conf.blog_url)
+    except (akismet.AkismetError, httpx.HTTPError, OSError) as error:
+        log.warning("Akismet verify-key failed: %s", type(error).__name__)
+        return None
+
+
+def verify_site_key(actor: User, conf: AkismetConfig) -> bool | None:
+    """Dashboard → Discussion → "Check the Akismet key": ask Akismet, and
+    remember an invalid key (one warning on every dashboard page). Commits.
+
+    :returns: ``True``/``False`` for a valid/invalid key, ``None`` when
+        Akismet could not be reached (nothing is stored).
+    :raises PermissionDenied: only admins change site settings.
+    """
+    require(can_manage_settings(actor))
+    db.session.commit()  # no transaction (no write lock) while Akismet answers
+    valid = verify_key(conf, conf.key)
+    if valid is not None:
+        change_settings(actor, {"akismet_key_invalid": not valid})
+    return valid

@@ -1,0 +1,140 @@
+"""The comments' cron jobs: retry the spam check, purge old spam and trash,
+re-render after an upgrade. ``flask --app blog comments ...`` runs them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+
+from blog import rendering
+from blog.comments import akismet, notify
+from blog.comments.rules import apply_verdict, note_key_state
+from blog.comments.settings import CommentSettings
+from blog.comments.states import record
+from blog.extensions import db
+from blog.models import Comment, CommentLogEntry, CommentStatus, SpamCheck, utcnow
+
+
+@dataclass
+class RecheckResult:
+    checked: int = 0
+    gave_up: int = 0
+    stopped: bool = False
+    mail_sent: int = 0
+    mail_failed: int = 0
+
+
+def _unchecked() -> list[object]:
+    return [
+        Comment.status == CommentStatus.PENDING,
+        Comment.spam_check == SpamCheck.UNCHECKED,
+        Comment.user_id.is_(None),
+    ]
+
+
+def recheck(
+    settings: CommentSettings,
+    *,
+    now: datetime | None = None,
+    batch: int = 20,
+    max_batches: int = 10,
+) -> RecheckResult:
+    """Retry Akismet for pending unchecked comments, oldest first.
+
+    Stops at the first failure (Akismet is still down); gives up on
+    comments older than ``retry_days`` (they stay pending for a person).
+    Also retries queued moderator notifications.
+    """
+    result = RecheckResult()
+    if settings.akismet.enabled:
+        result.gave_up = _give_up(now or utcnow(), settings.retry_days)
+        for _ in range(max_batches):
+            checked, stopped, full = _recheck_batch(settings, batch)
+            result.checked += checked
+            result.stopped = stopped
+            if stopped or not full:
+                break
+    result.mail_sent, result.mail_failed = notify.deliver_queued(
+        settings.mail, settings.site_url
+    )
+    return result
+
+
+def _give_up(now: datetime, retry_days: int) -> int:
+    """Stop retrying comments older than the retry window (commits)."""
+    cutoff = now - timedelta(days=retry_days)
+    stale = db.session.scalars(
+        select(Comment).where(*_unchecked(), Comment.submitted_at < cutoff)
+    ).all()
+    for comment in stale:
+        comment.spam_check = SpamCheck.ERROR
+        record(comment, "akismet_gave_up")
+    db.session.commit()
+    return len(stale)
+
+
+def _recheck_batch(settings: CommentSettings, batch: int) -> tuple[int, bool, bool]:
+    """Check one batch; returns (checked, stopped at a failure, batch was full)."""
+    rows = db.session.execute(
+        select(Comment.id, Comment.submitted)
+        .where(*_unchecked())
+        .order_by(Comment.submitted_at, Comment.id)
+        .limit(batch)
+    ).all()
+    db.session.commit()  # no transaction open while Akismet answers
+    checked = 0
+    for comment_id, params in rows:
+        verdict = akismet.check(settings.akismet, params or {})
+        if verdict in (akismet.Verdict.ERROR, akismet.Verdict.INVALID_KEY):
+            note_key_state(verdict, settings.site)
+            db.session.commit()
+            return checked, True, len(rows) == batch
+        comment = db.session.get(Comment, comment_id)
+        if comment is not None and comment.status == CommentStatus.PENDING:
+            apply_verdict(comment, verdict, settings.site)
+            note_key_state(verdict, settings.site)
+            checked += 1
+        db.session.commit()
+    return checked, False, len(rows) == batch
+
+
+def purge(retention_days: int, *, now: datetime | None = None) -> int:
+    """Delete spam and trash untouched for ``retention_days`` (commits)."""
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    recent = exists().where(
+        CommentLogEntry.comment_id == Comment.id, CommentLogEntry.at >= cutoff
+    )
+    doomed = db.session.scalars(
+        select(Comment).where(
+            Comment.status.in_([CommentStatus.SPAM, CommentStatus.TRASH]),
+            Comment.submitted_at < cutoff,
+            ~recent,
+        )
+    ).all()
+    for comment in doomed:
+        db.session.delete(comment)
+    db.session.commit()
+    return len(doomed)
+
+
+def rerender_stale(batch: int = 200) -> int:
+    """Re-render comments whose HTML came from an older renderer (commits)."""
+    count = 0
+    while True:
+        stale = db.session.scalars(
+            select(Comment)
+            .where(Comment.rendered_version != rendering.RENDERER_VERSION)
+            .limit(batch)
+        ).all()
+        if not stale:
+            return count
+        for comment in stale:
+            try:
+                comment.body_html = rendering.render_comment(comment.body_source)
+            except rendering.ContentRejected:
+                comment.body_html = rendering.render_inline_text(comment.body_source)
+            comment.rendered_version = rendering.RENDERER_VERSION
+        db.session.commit()
+        count += len(stale)

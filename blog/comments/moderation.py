@@ -1,0 +1,257 @@
+"""Moderating comments from the dashboard: the list and its counts, the
+actions (one comment or many), editing, and moderators' replies.
+
+Each action goes through :func:`blog.comments.states.transition`, which
+checks the permission and the state machine and writes a log entry. Akismet
+is taught (submit-spam / submit-ham) after the commit, outside any
+transaction; if it cannot be reached the moderation action still stands.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from blog import rendering
+from blog.comments import akismet
+from blog.comments.permissions import can_moderate, moderated_by
+from blog.comments.settings import CommentSettings
+from blog.comments.states import Action, TransitionRefused, record, transition
+from blog.comments.submit import (
+    CommentInvalid,
+    Duplicate,
+    Submission,
+    content_hash,
+    is_duplicate,
+    validate,
+)
+from blog.database import contains
+from blog.errors import require
+from blog.extensions import db
+from blog.models import Comment, CommentStatus, SpamCheck, User, utcnow
+from blog.validation import email_address
+
+#: How many comments one bulk action takes at most.
+BULK_LIMIT = 200
+
+
+def queue(actor: User, status: str = "", search: str = "") -> Select[tuple[Comment]]:
+    """The comments an actor moderates, newest first, with their history loaded.
+
+    "All" shows pending and approved, as WordPress does; spam and trash have
+    their own tabs.
+    """
+    query = moderated_by(select(Comment).options(selectinload(Comment.history)), actor)
+    if status in set(CommentStatus):
+        query = query.where(Comment.status == status)
+    else:
+        query = query.where(
+            Comment.status.in_([CommentStatus.PENDING, CommentStatus.APPROVED])
+        )
+    words = search.strip()
+    if words:
+        query = query.where(
+            contains(
+                words,
+                Comment.author_name,
+                Comment.author_email,
+                Comment.author_url,
+                Comment.author_ip,
+                Comment.body_source,
+            )
+        )
+    return query.order_by(Comment.submitted_at.desc(), Comment.id.desc())
+
+
+def status_counts(actor: User) -> dict[str, int]:
+    """How many comments the actor moderates in each status (one query)."""
+    query = moderated_by(
+        select(Comment.status, func.count()).group_by(Comment.status), actor
+    )
+    counts = {status.value: 0 for status in CommentStatus}
+    counts.update({status.value: n for status, n in db.session.execute(query)})
+    return counts
+
+
+def pending_count(actor: User) -> int:
+    """For the dashboard navigation (one COUNT query)."""
+    query = moderated_by(
+        select(func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING),
+        actor,
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+@dataclass(frozen=True)
+class AuthorRecord:
+    approved: int = 0
+    spam: int = 0
+
+
+def author_records(comments: Iterable[Comment]) -> dict[str, AuthorRecord]:
+    """Approved and spam counts per author email, for one page (one query)."""
+    emails = {c.author_email for c in comments}
+    if not emails:
+        return {}
+    rows = db.session.execute(
+        select(
+            Comment.author_email,
+            func.sum(case((Comment.status == CommentStatus.APPROVED, 1), else_=0)),
+            func.sum(case((Comment.status == CommentStatus.SPAM, 1), else_=0)),
+        )
+        .where(Comment.author_email.in_(emails))
+        .group_by(Comment.author_email)
+    )
+    return {email: AuthorRecord(int(a or 0), int(s or 0)) for email, a, s in rows}
+
+
+@dataclass
+class Outcome:
+    done: int = 0
+    refused: list[str] = field(default_factory=list)
+    akismet_failed: int = 0
+
+
+def moderate(
+    actor: User,
+    comments: Iterable[Comment],
+    action: Action,
+    settings: CommentSettings,
+) -> Outcome:
+    """Apply one action to several comments, commit, then teach Akismet.
+
+    Comments the action does not apply to are skipped and reported.
+
+    :raises PermissionDenied: the actor may not moderate one of them
+        (nothing is changed).
+    """
+    chosen = list(comments)
+    for comment in chosen:
+        require(can_moderate(actor, comment))
+    outcome = Outcome()
+    lessons: list[tuple[dict[str, Any], bool]] = []
+    for comment in chosen:
+        try:
+            transition(actor, comment, action)
+        except TransitionRefused as error:
+            outcome.refused.append(str(error))
+            continue
+        outcome.done += 1
+        if action in (Action.SPAM, Action.NOT_SPAM) and comment.user_id is None:
+            lessons.append((dict(comment.submitted or {}), action == Action.SPAM))
+    db.session.commit()
+    outcome.akismet_failed = _teach(settings.akismet, lessons)
+    return outcome
+
+
+def moderate_ids(
+    actor: User, ids: Sequence[int], action: Action, settings: CommentSettings
+) -> Outcome:
+    """:func:`moderate` for the comments with these ids (at most ``BULK_LIMIT``)."""
+    found = db.session.scalars(
+        select(Comment).where(Comment.id.in_(list(ids)[:BULK_LIMIT]))
+    ).all()
+    return moderate(actor, found, action, settings)
+
+
+def _teach(
+    conf: akismet.AkismetConfig, lessons: list[tuple[dict[str, Any], bool]]
+) -> int:
+    """Submit spam/ham to Akismet (no transaction open); how many were not sent."""
+    if not lessons or not conf.enabled:
+        return 0
+    for n, (params, is_spam) in enumerate(lessons):
+        if not akismet.submit(conf, params, spam=is_spam):
+            # Akismet is down: don't make the moderator wait for each.
+            return len(lessons) - n
+    return 0
+
+
+def edit_comment(actor: User, comment: Comment, data: Submission) -> None:
+    """Change a comment's author fields and text (commits).
+
+    :raises PermissionDenied: the actor may not moderate this comment.
+    :raises CommentInvalid: with a message per field; nothing is written.
+    """
+    require(can_moderate(actor, comment))
+    errors = validate(data, None)
+    if errors:
+        raise CommentInvalid(errors)
+    try:
+        html = rendering.render_comment(data.body)
+    except rendering.ContentRejected as error:
+        raise CommentInvalid({"comment": str(error)}) from None
+    email = email_address(data.email)
+    digest = content_hash(comment.post_id, email, data.body)
+    if is_duplicate(comment.post_id, digest, other_than=comment.id):
+        raise CommentInvalid(
+            {"comment": "Another comment on this post by the same email says that."}
+        )
+    comment.body_source = data.body
+    comment.body_html = html
+    comment.rendered_version = rendering.RENDERER_VERSION
+    comment.author_name = " ".join(data.name.split())
+    comment.author_email = email
+    comment.author_url = data.url.strip()
+    # The duplicate check compares with what the comment says now.
+    comment.content_hash = digest
+    record(comment, "edit", actor=actor)
+    db.session.commit()
+
+
+def reply(
+    actor: User, parent: Comment, body: str, *, now: datetime | None = None
+) -> Comment:
+    """A moderator's approved reply, threaded under ``parent`` (commits).
+
+    A pending parent is approved first, as WordPress's "Approve and Reply".
+
+    :raises PermissionDenied: the actor may not moderate this comment.
+    :raises CommentInvalid: the reply is empty or too long.
+    :raises TransitionRefused: the parent is spam or in the trash.
+    :raises Duplicate: the same reply was already posted.
+    """
+    require(can_moderate(actor, parent))
+    errors = validate(Submission(body=body), actor)
+    if errors:
+        raise CommentInvalid(errors)
+    try:
+        html = rendering.render_comment(body)
+    except rendering.ContentRejected as error:
+        raise CommentInvalid({"comment": str(error)}) from None
+    if parent.status == CommentStatus.PENDING:
+        transition(actor, parent, Action.APPROVE)
+    if parent.status != CommentStatus.APPROVED:
+        raise TransitionRefused("Only approved comments can be replied to.")
+    answer = Comment(
+        post_id=parent.post_id,
+        parent_id=parent.id,
+        user_id=actor.id,
+        author_name=actor.display_name,
+        author_email=actor.email,
+        body_source=body,
+        body_html=html,
+        rendered_version=rendering.RENDERER_VERSION,
+        status=CommentStatus.APPROVED,
+        spam_check=SpamCheck.UNCHECKED,
+        submitted_at=now or utcnow(),
+        token=secrets.token_urlsafe(32),
+        content_hash=content_hash(parent.post_id, actor.email, body),
+        submitted={},
+    )
+    db.session.add(answer)
+    record(answer, "staff_approved")
+    record(parent, "reply", actor=actor)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Duplicate("You've already said that.") from None
+    return answer

@@ -1,0 +1,56 @@
+"""Who moderates which comments: editors and admins every comment, authors
+those on their own posts. One rule, in Python for a loaded comment and in
+SQL (:func:`moderated_by`) for the moderation lists."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import Select
+
+from blog.models import EDITOR_ROLES, Comment, Post, Role, User
+
+Query = TypeVar("Query", bound=Select[Any])
+
+
+def _staff(user: Any) -> User | None:
+    """The logged-in account (``current_user`` or a ``User``), or ``None``
+    for an anonymous reader."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    staff: User = user
+    return staff
+
+
+def is_moderator_of(user: Any, post: Post) -> bool:
+    """Moderators of a post's comments skip the flood rule and are approved."""
+    staff = _staff(user)
+    if staff is None:
+        return False
+    return staff.role in EDITOR_ROLES or (
+        staff.role == Role.AUTHOR and post.author_id == staff.id
+    )
+
+
+def can_moderate(user: Any, comment: Comment) -> bool:
+    return is_moderator_of(user, comment.post)
+
+
+def can_moderate_all(user: Any) -> bool:
+    staff = _staff(user)
+    return staff is not None and staff.role in EDITOR_ROLES
+
+
+def can_moderate_some(user: Any) -> bool:
+    """Whether the user sees the comments area of the dashboard at all."""
+    staff = _staff(user)
+    return staff is not None and staff.role in EDITOR_ROLES | {Role.AUTHOR}
+
+
+def moderated_by(query: Query, actor: User) -> Query:
+    """Limit a query over comments to those ``actor`` moderates."""
+    if can_moderate_all(actor):
+        return query
+    return query.join(Post, Post.id == Comment.post_id).where(
+        Post.author_id == actor.id
+    )

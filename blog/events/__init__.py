@@ -1,0 +1,39 @@
+"""Events: posts of kind ``event`` with a date, a place, people, sponsors,
+audiences and organising units, and the calendars they go into.
+
+- ``editing``: the event editor's fields, checked, saved with the post;
+- ``listings``: upcoming and past events, filters, the dashboard's list;
+- ``calendar``: .ics files and the "Add to" links for Outlook and Google;
+- ``when``: "Thursday, March 14, 2024, 4:00–5:30 p.m. EDT";
+- ``schema``: schema.org JSON-LD for search engines.
+"""
+
+from blog.events.editing import (
+    EventInput,
+    PersonInput,
+    SponsorInput,
+    event_times,
+    preview_event,
+    save_event,
+    validate_event,
+)
+from blog.events.listings import (
+    get_visible_event,
+    group_by_month,
+    past,
+    upcoming,
+)
+
+__all__ = [
+    "EventInput",
+    "PersonInput",
+    "SponsorInput",
+    "event_times",
+    "get_visible_event",
+    "group_by_month",
+    "past",
+    "preview_event",
+    "save_event",
+    "upcoming",
+    "validate_event",
+]

@@ -1,0 +1,260 @@
+"""Writing events: the editor's date, place, people and sponsors, checked and
+copied onto an event, saved through the articles' path.
+
+An event is a post of kind ``event``: :func:`save_event` hands the post's own
+fields (title, slug, body, categories, featured image) to
+:func:`blog.posts.publishing.save_post` and adds the rest in the same
+transaction. The editor gives local dates and times in the event's own zone;
+they are stored in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from blog.errors import FieldError
+from blog.media import Uploads
+from blog.models import (
+    Event,
+    EventPerson,
+    EventSponsor,
+    EventStatus,
+    PersonRole,
+    Post,
+    PostKind,
+    Taxonomy,
+    User,
+)
+from blog.posts import publishing
+from blog.posts.editing import PostError, PostInput
+from blog.posts.slugs import slugify
+from blog.posts.taxonomy import terms_from_text
+from blog.validation import email_address, http_url, single_line
+
+MAX_ROWS = 30
+#: Addresses under /events/ that an event's slug must not shadow.
+RESERVED_SLUGS = frozenset({"past"})
+#: One-line fields and their longest accepted length.
+TEXT_LIMITS = {
+    "venue_name": 200,
+    "venue_address": 500,
+    "room": 200,
+    "cost": 100,
+    "contact_name": 100,
+    "contact_phone": 50,
+}
+URL_FIELDS = ("online_url", "registration_url")
+
+
+@dataclass
+class PersonInput:
+    name: str
+    affiliation: str = ""
+    url: str = ""
+    role: str = PersonRole.SPEAKER
+
+
+@dataclass
+class SponsorInput:
+    name: str
+    url: str = ""
+
+
+@dataclass
+class EventInput:
+    """What the event editor submits, as plain data.
+
+    Dates and times are local to ``timezone`` (an IANA name). Without an end
+    the event lasts an hour (or, all day, one day). The featured image is
+    ``post.image``, as for articles.
+    """
+
+    post: PostInput
+    start_date: date | None
+    timezone: str
+    start_time: time | None = None
+    end_date: date | None = None
+    end_time: time | None = None
+    all_day: bool = False
+    venue_name: str = ""
+    venue_address: str = ""
+    room: str = ""
+    online_url: str = ""
+    status: str = EventStatus.SCHEDULED
+    registration_url: str = ""
+    cost: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    accommodations_deadline: date | None = None
+    people: list[PersonInput] = field(default_factory=list)
+    sponsors: list[SponsorInput] = field(default_factory=list)
+    audiences: str = ""
+    units: str = ""
+
+
+def event_times(data: EventInput) -> tuple[datetime, datetime]:
+    """The UTC start and (exclusive) end of what the editor typed.
+
+    :raises PostError: unknown zone, missing time, or an end before the start.
+    """
+    if data.timezone not in available_timezones():
+        raise PostError("Choose a time zone such as America/New_York.", "timezone")
+    if data.start_date is None:
+        raise PostError("Give the date the event starts.", "start_date")
+    zone = ZoneInfo(data.timezone)
+    end_date = data.end_date or data.start_date
+    if data.all_day:
+        start = datetime.combine(data.start_date, time(0), zone)
+        end = datetime.combine(end_date + timedelta(days=1), time(0), zone)
+    else:
+        if data.start_time is None:
+            raise PostError("Give a start time, or tick All day.", "start_time")
+        start = datetime.combine(data.start_date, data.start_time, zone)
+        if data.end_time is None:
+            end = (start.astimezone(UTC) + timedelta(hours=1)).astimezone(zone)
+        else:
+            end = datetime.combine(end_date, data.end_time, zone)
+    # A wall time skipped by a DST change is read with the offset before it.
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if end <= start:
+        field_name = "end_date" if data.all_day else "end_time"
+        raise PostError("The event must end after it starts.", field_name)
+    return start, end
+
+
+def validate_event(data: EventInput) -> dict[str, Any]:
+    """Check everything an event adds to a post; nothing is written.
+
+    :returns: the event's columns, cleaned.
+    :raises PostError: with the field at fault.
+    """
+    starts_at, ends_at = event_times(data)
+    if data.status not in set(EventStatus):
+        raise PostError("Choose a status.", "status")
+    if len(data.people) > MAX_ROWS or len(data.sponsors) > MAX_ROWS:
+        raise PostError(f"At most {MAX_ROWS} rows.", "people")
+    if any(person.role not in set(PersonRole) for person in data.people):
+        raise PostError("Choose speaker, moderator or host.", "people")
+    try:
+        values: dict[str, Any] = {
+            name: single_line(getattr(data, name), name, max_length=limit)
+            for name, limit in TEXT_LIMITS.items()
+        }
+        values.update(
+            {name: http_url(getattr(data, name), name) for name in URL_FIELDS}
+        )
+        values["contact_email"] = _contact_email(data.contact_email)
+        for person in data.people:
+            http_url(person.url, "people")
+            single_line(person.name, "people", max_length=200)
+            single_line(person.affiliation, "people", max_length=200)
+        for sponsor in data.sponsors:
+            http_url(sponsor.url, "sponsors")
+            single_line(sponsor.name, "sponsors", max_length=200)
+    except FieldError as error:
+        raise PostError(str(error), error.field) from error
+    return values | {
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "timezone": data.timezone,
+        "all_day": data.all_day,
+        "status": EventStatus(data.status),
+        "accommodations_deadline": data.accommodations_deadline,
+    }
+
+
+def _contact_email(value: str) -> str:
+    if not value.strip():
+        return ""
+    return email_address(
+        value, "contact_email", message="Give an email address like name@example.org."
+    )
+
+
+def save_event(
+    actor: User,
+    data: EventInput,
+    post: Post | None = None,
+    *,
+    publish: bool = False,
+    uploads: Uploads | None = None,
+) -> Post:
+    """Create or update an event, then commit.
+
+    Publishing follows the articles' rules (contributors submit for review).
+    Every save adds one to the event's ``sequence``, so calendar programs
+    that imported the .ics file take the new version.
+
+    :param uploads: where an uploaded featured image is stored.
+    :raises PermissionDenied: the actor may not edit this post.
+    :raises PostError: a field is invalid; nothing is written.
+    """
+    values = validate_event(data)
+    return publishing.save_post(
+        actor,
+        _unreserved(data.post),
+        post,
+        publish=publish,
+        kind=PostKind.EVENT,
+        uploads=uploads,
+        details=lambda saved: _apply_details(saved, data, values, create=True),
+    )
+
+
+def preview_event(actor: User, data: EventInput, post: Post | None = None) -> Post:
+    """An unsaved event as readers would see it; nothing is written.
+
+    :raises PostError: a field is invalid.
+    """
+    values = validate_event(data)
+    return publishing.preview_post(
+        actor,
+        data.post,
+        post,
+        kind=PostKind.EVENT,
+        details=lambda preview: _apply_details(preview, data, values, create=False),
+    )
+
+
+def _unreserved(data: PostInput) -> PostInput:
+    """The post's fields with a slug that does not shadow /events/past/."""
+    wanted = slugify(data.slug.strip() or data.title)
+    return replace(data, slug=f"{wanted}-event") if wanted in RESERVED_SLUGS else data
+
+
+def _apply_details(
+    post: Post, data: EventInput, values: dict[str, Any], *, create: bool
+) -> None:
+    """Audiences, units and the event row (the post's own fields are set)."""
+    post.terms = (
+        list(post.terms)
+        + terms_from_text(Taxonomy.AUDIENCE, data.audiences, create=create)
+        + terms_from_text(Taxonomy.UNIT, data.units, create=create)
+    )
+    event = post.event if post.event is not None else Event(sequence=-1)
+    post.event = event
+    for name, value in values.items():
+        setattr(event, name, value)
+    event.people = [
+        EventPerson(
+            role=PersonRole(person.role),
+            name=" ".join(person.name.split()),
+            affiliation=" ".join(person.affiliation.split()),
+            url=person.url.strip(),
+            position=index,
+        )
+        for index, person in enumerate(p for p in data.people if p.name.strip())
+    ]
+    event.sponsors = [
+        EventSponsor(
+            name=" ".join(sponsor.name.split()),
+            url=sponsor.url.strip(),
+            position=index,
+        )
+        for index, sponsor in enumerate(s for s in data.sponsors if s.name.strip())
+    ]
+    event.sequence += 1  # a new event starts at -1, so its first version is 0

@@ -1,0 +1,13 @@
+"""Media: images people upload, decoded, cleaned and stored under names the
+server chooses (``/media/<name>``). Featured images and the promo block use it;
+a media library will grow here."""
+
+from blog.media.images import (
+    ImageInput,
+    ImageRejected,
+    Uploads,
+    find_media,
+    store_image,
+)
+
+__all__ = ["ImageInput", "ImageRejected", "Uploads", "find_media", "store_image"]

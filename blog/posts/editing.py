@@ -1,0 +1,170 @@
+"""What the editor sends, copied onto a post: title, slug, Markdown (rendered
+and sanitized here, once), categories and tags, and the featured image.
+
+Nothing here commits or decides a status; :mod:`blog.posts.publishing` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from blog import rendering
+from blog.errors import FieldError
+from blog.extensions import db
+from blog.media import ImageInput, ImageRejected, Uploads, store_image
+from blog.models import Media, Post, PostStatus, SlugRedirect, Taxonomy, User
+from blog.posts.slugs import slugify, unique_slug
+from blog.posts.taxonomy import terms_from_text
+
+TITLE_MAX = 300
+ALT_MAX = 300
+CAPTION_MAX = 500
+
+
+class PostError(FieldError):
+    """A field of the editor is refused; nothing is written."""
+
+
+@dataclass
+class PostInput:
+    """What the editor submits, as plain data."""
+
+    title: str
+    body: str
+    slug: str = ""
+    excerpt: str = ""
+    categories: str = ""
+    tags: str = ""
+    comments_open: bool = True
+    #: When to publish (UTC); ``None`` means now, or keep the current date.
+    publish_at: datetime | None = None
+    image: ImageInput = field(default_factory=ImageInput)
+
+
+def apply_input(post: Post, data: PostInput, *, create_terms: bool = True) -> None:
+    """Copy the editor's fields onto ``post`` and render its Markdown.
+
+    :param create_terms: ``False`` for a preview: new names stay unsaved.
+    :raises PostError: with the field at fault.
+    """
+    title = " ".join(data.title.split())
+    if not title:
+        raise PostError("Give the post a title.", "title")
+    if len(title) > TITLE_MAX:
+        raise PostError(f"Keep the title under {TITLE_MAX} characters.", "title")
+    post.title = title
+    _apply_slug(post, data.slug.strip() or title)
+    post.body_source = data.body
+    post.excerpt_source = data.excerpt.strip()
+    try:
+        render(post)
+    except rendering.ContentRejected as error:
+        raise PostError(str(error), "body") from error
+    post.comments_open = data.comments_open
+    if data.publish_at is not None:
+        post.published_at = data.publish_at
+    post.terms = terms_from_text(
+        Taxonomy.CATEGORY, data.categories, create=create_terms
+    ) + terms_from_text(Taxonomy.TAG, data.tags, create=create_terms)
+
+
+def render(post: Post) -> None:
+    """Store the sanitized HTML of the body and excerpt, with the renderer's version.
+
+    :raises rendering.ContentRejected: the Markdown is refused.
+    """
+    post.body_html = rendering.render_post(post.body_source)
+    post.excerpt_html = (
+        rendering.render_post(post.excerpt_source)
+        if post.excerpt_source
+        else rendering.excerpt_html(post.body_html)
+    )
+    post.rendered_version = rendering.RENDERER_VERSION
+
+
+def _apply_slug(post: Post, wanted: str) -> None:
+    """Set a unique slug; a published post's old slug keeps a 301."""
+    base = slugify(wanted)
+    if base == post.slug:
+        return
+
+    def taken(slug: str) -> bool:
+        query = select(Post.id).where(Post.kind == post.kind, Post.slug == slug)
+        if post.id is not None:
+            query = query.where(Post.id != post.id)
+        return db.session.scalar(query) is not None
+
+    new_slug = unique_slug(base, taken)
+    if post.slug and post.id is not None and post.status == PostStatus.PUBLISHED:
+        db.session.add(
+            SlugRedirect(kind=post.kind, old_slug=post.slug, post_id=post.id)
+        )
+    # An address that once redirected may be taken back by a post.
+    stale = db.session.scalar(
+        select(SlugRedirect).where(
+            SlugRedirect.kind == post.kind, SlugRedirect.old_slug == new_slug
+        )
+    )
+    if stale is not None:
+        db.session.delete(stale)
+    post.slug = new_slug
+
+
+def check_image_input(post: Post | None, image: ImageInput) -> None:
+    """Validate the featured image's fields before anything is written.
+
+    :raises PostError: alt text missing or too long, caption too long.
+    """
+    alt = image.alt.strip()
+    will_have_image = image.upload is not None or (
+        post is not None and post.featured_image_id is not None and not image.remove
+    )
+    if will_have_image and not alt:
+        raise PostError(
+            "Describe the image for people who cannot see it (alt text).",
+            "featured_image_alt",
+        )
+    if len(alt) > ALT_MAX:
+        raise PostError(
+            f"Keep the alt text under {ALT_MAX} characters.", "featured_image_alt"
+        )
+    if len(image.caption.strip()) > CAPTION_MAX:
+        raise PostError(
+            f"Keep the caption under {CAPTION_MAX} characters.",
+            "featured_image_caption",
+        )
+
+
+def apply_featured_image(
+    post: Post, image: ImageInput, *, uploads: Uploads | None, uploader: User
+) -> Media | None:
+    """Store an upload and set the post's image fields (the caller commits).
+
+    :returns: the newly stored image, for the caller to remove if the post is
+        not saved after all.
+    :raises PostError: bad alt text, or a file that is not an image we accept.
+    """
+    check_image_input(post, image)
+    stored: Media | None = None
+    if image.upload is not None:
+        if uploads is None:
+            raise ValueError("an upload needs a folder to be stored in")
+        try:
+            stored = store_image(
+                image.upload, uploads, original_name=image.filename, uploader=uploader
+            )
+        except ImageRejected as error:
+            raise PostError(str(error), "featured_image") from error
+        post.featured_image = stored
+    elif image.remove:
+        post.featured_image = None
+    if post.featured_image is None and image.remove:
+        post.featured_image_alt = ""
+        post.featured_image_caption = ""
+    else:
+        post.featured_image_alt = " ".join(image.alt.split())
+        post.featured_image_caption = " ".join(image.caption.split())
+    return stored

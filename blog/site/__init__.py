@@ -1,0 +1,30 @@
+"""The site as a whole: its settings (title, tagline, time zone, the
+Discussion rules, the privacy text), kept in the database and edited by
+admins, and the promotional block every article and event page shows."""
+
+from blog.site.promo import Promo, PromoInput, current_promo, save_promo
+from blog.site.settings import (
+    DEFAULTS,
+    SettingsError,
+    can_manage_settings,
+    change_settings,
+    load_settings,
+    save_discussion,
+    save_settings,
+    site_zone,
+)
+
+__all__ = [
+    "DEFAULTS",
+    "Promo",
+    "PromoInput",
+    "SettingsError",
+    "can_manage_settings",
+    "change_settings",
+    "current_promo",
+    "load_settings",
+    "save_discussion",
+    "save_promo",
+    "save_settings",
+    "site_zone",
+]

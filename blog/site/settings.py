@@ -1,0 +1,170 @@
+"""Site settings edited in the dashboard (title, tagline, time zone, ...).
+
+Every known key has a default here, so a fresh site works before anyone
+visits the settings page. Values are stored as JSON in the ``settings`` table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from sqlalchemy import select
+
+from blog import rendering
+from blog.errors import FieldError, require
+from blog.extensions import db
+from blog.models import Role, Setting, User
+
+DEFAULTS: dict[str, Any] = {
+    "title": "My Blog",
+    "tagline": "Just another blog",
+    "timezone": "UTC",
+    "posts_per_page": 10,
+    # The promotional block on article and event pages (blog/site/promo.py).
+    "promo_title": "",
+    "promo_text": "",
+    "promo_image": "",  # a media filename
+    "promo_image_alt": "",
+    "promo_link": "",
+    # Discussion (the comments' local rules, as WordPress has them).
+    "comments_manual_approval": False,
+    "comments_previously_approved": True,
+    "comments_max_links": 2,
+    "comments_moderation_words": "",
+    "comments_disallowed_words": "",
+    "comments_close_after_days": 0,  # 0: never close
+    "akismet_api_key": "",  # overrides the AKISMET_API_KEY config key when set
+    "akismet_key_invalid": False,  # set when Akismet refuses the key
+    "privacy_text": "",  # empty: the default text in templates/public/privacy.html
+    "privacy_html": "",  # privacy_text rendered when saved
+}
+
+
+#: The Discussion screen's settings (the comments' rules and privacy text).
+DISCUSSION_KEYS = (
+    "comments_manual_approval",
+    "comments_previously_approved",
+    "comments_max_links",
+    "comments_moderation_words",
+    "comments_disallowed_words",
+    "comments_close_after_days",
+    "akismet_api_key",
+    "privacy_text",
+)
+
+
+class SettingsError(FieldError):
+    """A setting's value is refused; ``field`` names it."""
+
+
+def can_manage_settings(user: User) -> bool:
+    """Site, discussion and promo settings are for administrators."""
+    return user.role == Role.ADMIN
+
+
+def load_settings() -> dict[str, Any]:
+    """All settings, defaults filled in, in one query."""
+    values = dict(DEFAULTS)
+    for setting in db.session.scalars(select(Setting).where(Setting.key.in_(DEFAULTS))):
+        values[setting.key] = setting.value
+    return values
+
+
+def validate(values: Mapping[str, Any]) -> None:
+    """:raises SettingsError: for the first bad value."""
+    unknown = set(values) - set(DEFAULTS)
+    if unknown:
+        raise SettingsError(f"Unknown settings: {', '.join(sorted(unknown))}", "")
+    if "timezone" in values and values["timezone"] not in available_timezones():
+        raise SettingsError("Choose a time zone such as Europe/Paris.", "timezone")
+    if "title" in values and not str(values["title"]).strip():
+        raise SettingsError("The site needs a title.", "title")
+    if "posts_per_page" in values and not 1 <= int(values["posts_per_page"]) <= 100:
+        raise SettingsError("Between 1 and 100.", "posts_per_page")
+    if "comments_max_links" in values and not 0 <= int(values["comments_max_links"]):
+        raise SettingsError("Zero or more.", "comments_max_links")
+    days = values.get("comments_close_after_days", 0)
+    if not 0 <= int(days) <= 36500:
+        raise SettingsError(
+            "Between 0 (never) and 36500 days.", "comments_close_after_days"
+        )
+    for key in (
+        "comments_moderation_words",
+        "comments_disallowed_words",
+        "privacy_text",
+    ):
+        if len(str(values.get(key, ""))) > 20000:
+            raise SettingsError("Keep this under 20,000 characters.", key)
+    if len(str(values.get("akismet_api_key", ""))) > 100:
+        raise SettingsError(
+            "That does not look like an Akismet key.", "akismet_api_key"
+        )
+
+
+def save_settings(values: Mapping[str, Any]) -> None:
+    """Validate and store (the caller commits).
+
+    :raises SettingsError: with the field at fault.
+    """
+    validate(values)
+    for key, value in values.items():
+        db.session.merge(Setting(key=key, value=value))
+
+
+def change_settings(actor: User, values: Mapping[str, Any]) -> None:
+    """An administrator's change from the dashboard (commits).
+
+    :raises PermissionDenied: only admins change site settings.
+    :raises SettingsError: with the field at fault; nothing is written.
+    """
+    require(can_manage_settings(actor))
+    save_settings(values)
+    db.session.commit()
+
+
+def save_discussion(
+    actor: User, values: Mapping[str, Any], current: Mapping[str, Any]
+) -> None:
+    """The Discussion screen: the rules, the Akismet key, the privacy text
+    (rendered here, once). A new key is assumed valid until Akismet says
+    otherwise. Commits.
+
+    :param current: the settings in force, to see whether the key changed.
+    :raises SettingsError: with the field at fault; nothing is written.
+    """
+    changed = {key: values[key] for key in DISCUSSION_KEYS if key in values}
+    text = str(changed.get("privacy_text") or "")
+    try:
+        changed["privacy_html"] = rendering.render_post(text) if text.strip() else ""
+    except rendering.ContentRejected as error:
+        raise SettingsError(str(error), "privacy_text") from error
+    if changed.get("akismet_api_key") != current.get("akismet_api_key"):
+        changed["akismet_key_invalid"] = False
+    change_settings(actor, changed)
+
+
+def rerender_privacy() -> bool:
+    """Render the privacy page's text again with today's renderer (commits).
+
+    Text the renderer now refuses keeps its stored HTML, passed through
+    today's sanitizer, as posts do. :returns: whether the HTML changed.
+    """
+    settings = load_settings()
+    text = str(settings.get("privacy_text") or "")
+    old = str(settings.get("privacy_html") or "")
+    try:
+        html = rendering.render_post(text) if text.strip() else ""
+    except rendering.ContentRejected:
+        html = rendering.sanitize(old, "post")
+    if html == old:
+        return False
+    save_settings({"privacy_html": html})
+    db.session.commit()
+    return True
+
+
+def site_zone(settings: Mapping[str, Any]) -> ZoneInfo:
+    """The zone the site shows its dates in (events use their own)."""
+    return ZoneInfo(settings.get("timezone") or "UTC")

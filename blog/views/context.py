@@ -1,0 +1,119 @@
+"""What every view and template gets: the site settings (read once per
+request), dates in the site's zone, the addresses of pages and posts, and
+the settings objects that services take, built from the app at the edge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from blog import dates
+from blog.comments import CommentSettings
+from blog.events.when import short_when, when
+from blog.extensions import db
+from blog.media import Uploads
+from blog.models import Post, PostKind
+from blog.site import DEFAULTS, load_settings, site_zone
+
+#: Settings that templates never receive (only the forms that edit them do).
+SECRET_SETTINGS = frozenset({"akismet_api_key"})
+
+
+def current_settings() -> dict[str, Any]:
+    """Site settings, read once per request.
+
+    Falls back to the defaults when the database cannot answer, so that the
+    error page itself can still be shown.
+    """
+    if "site_settings" not in g:
+        try:
+            g.site_settings = load_settings()
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.warning("Site settings unavailable; using defaults")
+            g.site_settings = dict(DEFAULTS)
+    settings: dict[str, Any] = g.site_settings
+    return settings
+
+
+def current_zone() -> ZoneInfo:
+    """The site's time zone."""
+    return site_zone(current_settings())
+
+
+def comment_settings() -> CommentSettings:
+    """What the comment services need, from the config and the site settings."""
+    return CommentSettings.from_app(current_app.config, current_settings())
+
+
+def uploads() -> Uploads:
+    return Uploads.of(current_app)
+
+
+def article_url(post: Post, **kwargs: Any) -> str:
+    """``/YYYY/MM/slug/``, dated in the site's time zone."""
+    assert post.published_at is not None
+    local = post.published_at.astimezone(current_zone())
+    return url_for(
+        "public.article",
+        year=local.year,
+        month=f"{local.month:02d}",
+        slug=post.slug,
+        **kwargs,
+    )
+
+
+def public_url(post: Post, **kwargs: Any) -> str:
+    """A post's public address: an article's dated permalink or ``/events/slug/``."""
+    if post.kind == PostKind.EVENT:
+        return url_for("events.detail", slug=post.slug, **kwargs)
+    return article_url(post, **kwargs)
+
+
+def absolute(path: str) -> str:
+    """An address on the public site (``SITE_URL``), for calendars and JSON-LD."""
+    return str(current_app.config["SITE_URL"]).rstrip("/") + path
+
+
+def page_url(page: int) -> str:
+    """This page's address at another page number, keeping its filters."""
+    args = {**request.args.to_dict(), **(request.view_args or {}), "page": page}
+    return url_for(request.endpoint or "public.home", **args)
+
+
+def local_date(value: datetime | None) -> str:
+    return dates.local_date(value, current_zone())
+
+
+def local_datetime(value: datetime | None) -> str:
+    return dates.local_datetime(value, current_zone())
+
+
+def _site_context() -> dict[str, Any]:
+    public = {k: v for k, v in current_settings().items() if k not in SECRET_SETTINGS}
+    staff = has_request_context() and current_user.is_authenticated
+    return {
+        "site": public,
+        "is_staff": staff,
+        "article_url": article_url,
+        "public_url": public_url,
+    }
+
+
+def register(app: Flask) -> None:
+    """Template filters and globals (every one of them formats; none queries)."""
+    app.context_processor(_site_context)
+    app.jinja_env.filters.update(
+        localdate=local_date,
+        localdatetime=local_datetime,
+        isodate=dates.iso,
+        event_when=when,
+        event_when_short=short_when,
+        event_date=dates.long_day,
+    )
+    app.jinja_env.globals["page_url"] = page_url

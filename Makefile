@@ -28,21 +28,23 @@ run: $(BIN)/flask
 	$(BIN)/flask --app blog db upgrade
 	$(BIN)/flask --app blog run --host $(HOST) --port $(PORT)
 
+## ruff (lint and format) and mypy (strict) on blog/
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 test-sqlite: install-dev
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 test-postgres: install-dev
 	@if $(BIN)/python -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1', 5432)))"; then \
 		echo "== PostgreSQL answers at 127.0.0.1:5432: running the database tests against it"; \
-		BLOG_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -m "not browser and not slow" -p no:randomly; \
+		BLOG_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 -m "not browser and not slow"; \
 	else \
 		echo "== SKIPPED PostgreSQL run: nothing answers at 127.0.0.1:5432"; \
 	fi
@@ -54,4 +56,4 @@ bench: install-dev
 	$(BIN)/python bench/pages.py
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .ruff_cache
+	rm -rf $(VENV) dist build .pytest_cache .ruff_cache .mypy_cache

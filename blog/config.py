@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -19,10 +20,8 @@ class DefaultConfig:
     ENV = "development"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
     SITE_URL = "http://127.0.0.1:5000"
-    TIMEZONE = "UTC"
-    POSTS_PER_PAGE = 10
     AKISMET_API_KEY = ""
     AKISMET_BLOG_URL = ""
     AKISMET_API_URL = "https://rest.akismet.com"

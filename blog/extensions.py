@@ -22,11 +22,15 @@ NAMING_CONVENTION = {
 }
 
 
-class Base(DeclarativeBase):
+class Model(DeclarativeBase):
+    """The base of every model. Models derive from it directly (rather than
+    from ``db.Model``) so that type checkers see their mapped attributes;
+    ``db`` shares its metadata, so ``create_all`` and migrations see them."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Model)
 csrf = CSRFProtect()
 migrate = Migrate()
 login_manager = LoginManager()
@@ -38,8 +42,10 @@ limiter = Limiter(get_remote_address)
 
 
 def login_rate() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
+    """``RATELIMIT_LOGIN``, read per request so tests and sites can change it."""
+    return str(current_app.config["RATELIMIT_LOGIN"])
 
 
 def comment_rate() -> str:
-    return current_app.config["RATELIMIT_COMMENT"]
+    """``RATELIMIT_COMMENT``, read per request so tests and sites can change it."""
+    return str(current_app.config["RATELIMIT_COMMENT"])

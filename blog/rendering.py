@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from functools import partial
 from html import escape, unescape
-from typing import Any
+from typing import Any, cast
 
 import bleach
 import markdown
@@ -98,7 +98,8 @@ def _matches(pattern: str) -> Callable[[str], bool]:
 
 
 _NUMBER = _matches(r"\d{1,5}")
-_ALIGN = {"align": {"left", "right", "center"}.__contains__}
+_Checks = dict[str, Callable[[str], bool]]
+_ALIGN: _Checks = {"align": {"left", "right", "center"}.__contains__}
 _HEADING = {"id": _matches(r"[\w-]{1,120}")}  # toc's slugs, for #anchors
 _FOOTNOTE = {"id": _matches(r"(?:fn|fnref\d*):[\w.:-]{1,80}")}
 _SAFE_REL = frozenset({"nofollow", "ugc", "sponsored", "noopener", "noreferrer"})
@@ -206,7 +207,10 @@ def _mask_code(chunk: str) -> tuple[str, int]:
         and (found := _BACKTICK_RE.search(chunk, index)) is not None
     ):
         begin = found.end() if found.group(1) else found.start()
-        start, end = _CODE_SPANS.find_code_spans(begin, chunk)
+        # types-Markdown says "tuple[int, int] | None"; the code gives (start, None).
+        start, end = cast(
+            "tuple[int, int | None]", _CODE_SPANS.find_code_spans(begin, chunk)
+        )
         cost += (len(chunk) if end is None else end) - begin
         index = max(start, begin + 1) if end is None else end + start - begin
         if end is not None:

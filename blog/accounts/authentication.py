@@ -65,7 +65,9 @@ def authenticate(
     # End the read before the slow hash check, so a login never holds
     # SQLite's write lock (taken by BEGIN IMMEDIATE on POST) while hashing.
     db.session.rollback()
-    if not passwords.verify_password(found.password_hash if found else None, password):
+    stored_hash = found.password_hash if found else None
+    correct = passwords.verify_password(stored_hash, password)
+    if found is None or not correct:
         db.session.add_all(
             [LoginFailure(scope=account_scope), LoginFailure(scope=ip_scope)]
         )

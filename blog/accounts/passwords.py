@@ -54,11 +54,10 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Check a password; with no stored hash, spend the same time and fail."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and bool(
-            stored_hash
-        )
+        _hasher.verify(stored_hash or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return False
+    return bool(stored_hash)
 
 
 def needs_rehash(stored_hash: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 
 from blog import rendering
 from blog.comments import akismet, notify
@@ -26,7 +26,8 @@ class RecheckResult:
     mail_failed: int = 0
 
 
-def _unchecked() -> list[object]:
+def _unchecked() -> list[ColumnElement[bool]]:
+    """Pending comments from readers that Akismet has not judged yet."""
     return [
         Comment.status == CommentStatus.PENDING,
         Comment.spam_check == SpamCheck.UNCHECKED,

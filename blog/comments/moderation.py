@@ -26,11 +26,10 @@ from blog.comments.settings import CommentSettings
 from blog.comments.states import Action, TransitionRefused, record, transition
 from blog.comments.submit import (
     CommentInvalid,
-    Duplicate,
     Submission,
+    checked_html,
     content_hash,
     is_duplicate,
-    validate,
 )
 from blog.database import contains
 from blog.errors import require
@@ -42,13 +41,17 @@ from blog.validation import email_address
 BULK_LIMIT = 200
 
 
-def queue(actor: User, status: str = "", search: str = "") -> Select[tuple[Comment]]:
+def queue(actor: User, status: str = "", search: str = "") -> Select[Comment]:
     """The comments an actor moderates, newest first, with their history loaded.
 
     "All" shows pending and approved, as WordPress does; spam and trash have
     their own tabs.
     """
-    query = moderated_by(select(Comment).options(selectinload(Comment.history)), actor)
+    query = (
+        select(Comment)
+        .options(selectinload(Comment.history))
+        .where(moderated_by(actor))
+    )
     if status in set(CommentStatus):
         query = query.where(Comment.status == status)
     else:
@@ -72,8 +75,10 @@ def queue(actor: User, status: str = "", search: str = "") -> Select[tuple[Comme
 
 def status_counts(actor: User) -> dict[str, int]:
     """How many comments the actor moderates in each status (one query)."""
-    query = moderated_by(
-        select(Comment.status, func.count()).group_by(Comment.status), actor
+    query = (
+        select(Comment.status, func.count())
+        .where(moderated_by(actor))
+        .group_by(Comment.status)
     )
     counts = {status.value: 0 for status in CommentStatus}
     counts.update({status.value: n for status, n in db.session.execute(query)})
@@ -82,9 +87,8 @@ def status_counts(actor: User) -> dict[str, int]:
 
 def pending_count(actor: User) -> int:
     """For the dashboard navigation (one COUNT query)."""
-    query = moderated_by(
-        select(func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING),
-        actor,
+    query = select(func.count(Comment.id)).where(
+        Comment.status == CommentStatus.PENDING, moderated_by(actor)
     )
     return int(db.session.scalar(query) or 0)
 
@@ -181,13 +185,7 @@ def edit_comment(actor: User, comment: Comment, data: Submission) -> None:
     :raises CommentInvalid: with a message per field; nothing is written.
     """
     require(can_moderate(actor, comment))
-    errors = validate(data, None)
-    if errors:
-        raise CommentInvalid(errors)
-    try:
-        html = rendering.render_comment(data.body)
-    except rendering.ContentRejected as error:
-        raise CommentInvalid({"comment": str(error)}) from None
+    html = checked_html(data, None)
     email = email_address(data.email)
     digest = content_hash(comment.post_id, email, data.body)
     if is_duplicate(comment.post_id, digest, other_than=comment.id):
@@ -216,16 +214,10 @@ def reply(
     :raises PermissionDenied: the actor may not moderate this comment.
     :raises CommentInvalid: the reply is empty or too long.
     :raises TransitionRefused: the parent is spam or in the trash.
-    :raises Duplicate: the same reply was already posted.
+    :raises CommentInvalid: also when the same reply was already posted.
     """
     require(can_moderate(actor, parent))
-    errors = validate(Submission(body=body), actor)
-    if errors:
-        raise CommentInvalid(errors)
-    try:
-        html = rendering.render_comment(body)
-    except rendering.ContentRejected as error:
-        raise CommentInvalid({"comment": str(error)}) from None
+    html = checked_html(Submission(body=body), actor)
     if parent.status == CommentStatus.PENDING:
         transition(actor, parent, Action.APPROVE)
     if parent.status != CommentStatus.APPROVED:
@@ -251,7 +243,7 @@ def reply(
     record(parent, "reply", actor=actor)
     try:
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError:  # the unique (post, content hash) index
         db.session.rollback()
-        raise Duplicate("You've already said that.") from None
+        raise CommentInvalid({"comment": "You've already said that."}) from None
     return answer

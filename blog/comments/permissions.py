@@ -4,13 +4,11 @@ SQL (:func:`moderated_by`) for the moderation lists."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, select, true
 
 from blog.models import EDITOR_ROLES, Comment, Post, Role, User
-
-Query = TypeVar("Query", bound=Select[Any])
 
 
 def _staff(user: Any) -> User | None:
@@ -47,10 +45,8 @@ def can_moderate_some(user: Any) -> bool:
     return staff is not None and staff.role in EDITOR_ROLES | {Role.AUTHOR}
 
 
-def moderated_by(query: Query, actor: User) -> Query:
-    """Limit a query over comments to those ``actor`` moderates."""
+def moderated_by(actor: User) -> ColumnElement[bool]:
+    """The comments ``actor`` moderates, as a query's condition."""
     if can_moderate_all(actor):
-        return query
-    return query.join(Post, Post.id == Comment.post_id).where(
-        Post.author_id == actor.id
-    )
+        return true()
+    return Comment.post_id.in_(select(Post.id).where(Post.author_id == actor.id))

@@ -102,7 +102,7 @@ def form_age(secret: str, token: str, post_id: int, now: datetime) -> float | No
         return None
     if value != post_id:
         return None
-    return (now - signed_at).total_seconds()
+    return float((now - signed_at).total_seconds())
 
 
 # Checking ---------------------------------------------------------------------
@@ -170,6 +170,20 @@ def _field_error(
     except FieldError as error:
         return error.errors
     return {}
+
+
+def checked_html(data: Submission, staff: User | None) -> str:
+    """The comment's HTML, once every field passed :func:`validate`.
+
+    :raises CommentInvalid: with a message per field.
+    """
+    errors = validate(data, staff)
+    if errors:
+        raise CommentInvalid(errors)
+    try:
+        return rendering.render_comment(data.body)
+    except rendering.ContentRejected as error:  # refused while rendering
+        raise CommentInvalid({"comment": str(error)}) from None
 
 
 def content_hash(post_id: int, author_key: str, body: str) -> str:
@@ -307,13 +321,7 @@ def _new_comment(
 
     :raises CommentInvalid: :raises Flooded: :raises Duplicate:
     """
-    errors = validate(data, staff)
-    if errors:
-        raise CommentInvalid(errors)
-    try:
-        body_html = rendering.render_comment(data.body)
-    except rendering.ContentRejected as error:
-        raise CommentInvalid({"comment": str(error)}) from None
+    body_html = checked_html(data, staff)
     email = staff.email if staff else email_address(data.email)
     if not moderator and _flooded(data.ip, email, now, settings.flood_seconds):
         raise Flooded(

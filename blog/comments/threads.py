@@ -30,6 +30,11 @@ class Thread:
     pages: int
     count: int  # approved comments on the post
     by_id: dict[int, Comment]
+    max_depth: int  # replies to the deepest comments stay at its level
+
+    def can_reply(self, node: Node) -> bool:
+        """Whether a reply to this comment would nest under it."""
+        return node.depth < self.max_depth
 
 
 def approved_comments(post_id: int) -> list[Comment]:
@@ -53,13 +58,13 @@ def build(
     nodes: dict[int, Node] = {}
     roots: list[Node] = []
     for comment in comments:  # oldest first, so parents come before replies
-        parent = nodes.get(comment.parent_id) if comment.parent_id else None
+        parent = _node_of(nodes, comment.parent_id)
+        while parent is not None and parent.depth >= max_depth:
+            parent = _node_of(nodes, parent.comment.parent_id)  # reply beside it
         if parent is None:
             node = Node(comment, 1)
             roots.append(node)
         else:
-            while parent.depth >= max_depth:  # too deep: reply beside the parent
-                parent = nodes[parent.comment.parent_id]  # type: ignore[index]
             node = Node(comment, parent.depth + 1)
             parent.children.append(node)
         nodes[comment.id] = node
@@ -67,7 +72,12 @@ def build(
     pages = max((len(roots) + per_page - 1) // per_page, 1)
     page = 1 if page is None else min(max(page, 1), pages)
     start = (page - 1) * per_page
-    return Thread(roots[start : start + per_page], page, pages, len(comments), by_id)
+    shown = roots[start : start + per_page]
+    return Thread(shown, page, pages, len(comments), by_id, max_depth)
+
+
+def _node_of(nodes: dict[int, Node], comment_id: int | None) -> Node | None:
+    return nodes.get(comment_id) if comment_id is not None else None
 
 
 def root_index(comments: list[Comment], comment_id: int) -> int:
@@ -75,7 +85,7 @@ def root_index(comments: list[Comment], comment_id: int) -> int:
     by_id = {c.id: c for c in comments}
     current = by_id.get(comment_id)
     while current is not None and current.parent_id in by_id:
-        current = by_id[current.parent_id]  # type: ignore[index]
+        current = by_id[current.parent_id]
     roots = [c.id for c in comments if c.parent_id not in by_id]
     return roots.index(current.id) if current is not None else 0
 

@@ -123,7 +123,7 @@ def calendar(
 
 def ics(cal: icalendar.Calendar) -> bytes:
     """The calendar as the bytes of a .ics file."""
-    return cal.to_ical()
+    return bytes(cal.to_ical())
 
 
 # "Add to calendar" links ----------------------------------------------------

@@ -22,7 +22,7 @@ from blog.posts.reading import visible, visible_ids
 from blog.posts.taxonomy import terms_used_by
 
 
-def _published(now: datetime) -> Select[tuple[Post]]:
+def _published(now: datetime) -> Select[Post]:
     """Visible events with their details; people and sponsors come in one query each."""
     return (
         visible(PostKind.EVENT, now)
@@ -32,12 +32,17 @@ def _published(now: datetime) -> Select[tuple[Post]]:
     )
 
 
-def _in_term(
-    query: Select[tuple[Post]], taxonomy: Taxonomy, slug: str | None
-) -> Select[tuple[Post]]:
-    if not slug:
-        return query
-    return query.where(Post.has_term(Term.taxonomy == taxonomy, Term.slug == slug))
+def _filtered(
+    query: Select[Post], category: str | None, audience: str | None
+) -> Select[Post]:
+    """Only events in the category and open to the audience (slugs) given."""
+    chosen = ((Taxonomy.CATEGORY, category), (Taxonomy.AUDIENCE, audience))
+    for taxonomy, slug in chosen:
+        if slug:
+            query = query.where(
+                Post.has_term(Term.taxonomy == taxonomy, Term.slug == slug)
+            )
+    return query
 
 
 def upcoming(
@@ -45,12 +50,10 @@ def upcoming(
     *,
     category: str | None = None,
     audience: str | None = None,
-) -> Select[tuple[Post]]:
+) -> Select[Post]:
     """Events that have not ended at ``now``, soonest first."""
     now = now or utcnow()
-    query = _published(now).where(Event.ends_at > now)
-    query = _in_term(query, Taxonomy.CATEGORY, category)
-    query = _in_term(query, Taxonomy.AUDIENCE, audience)
+    query = _filtered(_published(now).where(Event.ends_at > now), category, audience)
     return query.order_by(Event.starts_at.asc(), Post.id.asc())
 
 
@@ -59,12 +62,10 @@ def past(
     *,
     category: str | None = None,
     audience: str | None = None,
-) -> Select[tuple[Post]]:
+) -> Select[Post]:
     """Events that have ended by ``now``, newest first."""
     now = now or utcnow()
-    query = _published(now).where(Event.ends_at <= now)
-    query = _in_term(query, Taxonomy.CATEGORY, category)
-    query = _in_term(query, Taxonomy.AUDIENCE, audience)
+    query = _filtered(_published(now).where(Event.ends_at <= now), category, audience)
     return query.order_by(Event.starts_at.desc(), Post.id.desc())
 
 
@@ -126,7 +127,7 @@ def group_by_month(posts: Iterable[Post]) -> list[MonthGroup]:
     return groups
 
 
-def dashboard_events(actor: User, *, status: str = "") -> Select[tuple[Post]]:
+def dashboard_events(actor: User, *, status: str = "") -> Select[Post]:
     """The events an actor manages (see :func:`blog.posts.listing.dashboard_posts`)."""
     query = dashboard_posts(actor, kind=PostKind.EVENT, status=status)
     return query.options(

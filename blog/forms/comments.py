@@ -7,14 +7,13 @@ commenter a message next to the field.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Self
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blog.comments import Action, Submission
+from blog.forms.common import choice
 from blog.models import Comment
 from blog.rendering import COMMENT_MAX_CHARS
 
@@ -84,20 +84,29 @@ class CommentForm(FlaskForm):
         value = self.comment_parent.data or ""
         return int(value) if value.isdigit() else None
 
-    def to_submission(self, **request_details: Any) -> Submission:
-        """What the commenter typed, plus what the view knows of the request
-        (``ip``, ``user_agent``, ``referrer``, ``permalink``, ``form_age``)."""
-        author = {
-            name: self[name].data or ""
-            for name in ("name", "email", "url")
-            if name in self
-        }
+    def to_submission(
+        self,
+        *,
+        ip: str,
+        user_agent: str,
+        referrer: str,
+        permalink: str,
+        form_age: float | None,
+    ) -> Submission:
+        """What the commenter typed, plus what the view knows of the request."""
+        staff = "name" not in self  # staff comment as themselves
         return Submission(
-            **author,
+            name="" if staff else self.name.data or "",
+            email="" if staff else self.email.data or "",
+            url="" if staff else self.url.data or "",
             body=self.comment.data or "",
             parent_id=self.parent_id,
+            ip=ip,
+            user_agent=user_agent,
+            referrer=referrer,
+            permalink=permalink,
             honeypot=self.fax_number.data or "",
-            **request_details,
+            form_age=form_age,
         )
 
 
@@ -137,8 +146,8 @@ class ReplyForm(FlaskForm):
 class BulkForm(FlaskForm):
     action = SelectField(
         "Bulk actions",
-        choices=[SelectChoice("", "Bulk actions")]
-        + [SelectChoice(action.value, action.label) for action in Action],
+        choices=[choice("", "Bulk actions")]
+        + [choice(action.value, action.label) for action in Action],
     )
 
     @property

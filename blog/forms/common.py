@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
+import wtforms
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
-from wtforms import BooleanField, Field, StringField
+from wtforms import BooleanField, Field, FieldList, FormField, StringField
 from wtforms.validators import Length, Optional
 
 from blog.errors import FieldError
@@ -17,6 +18,12 @@ from blog.models import Post
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "gif", "webp"]
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+
+def choice(value: str, label: str) -> Any:
+    """One option of a select menu (WTForms 3.3's ``SelectChoice``)."""
+    # types-WTForms describes 3.2, before SelectChoice replaced (value, label).
+    return wtforms.SelectChoice(value, label)  # type: ignore[attr-defined]
 
 
 class ActionForm(FlaskForm):
@@ -87,10 +94,11 @@ class FeaturedImageForm(FlaskForm):
 
 def show_errors(form: FlaskForm, error: FieldError) -> None:
     """Put each message next to its field; a message for a field the form
-    does not have (or for a list of rows) goes to the top of the form."""
+    does not have, or for a group of fields (the event editor's rows), goes
+    to the top of the form."""
     for name, message in error.errors.items():
         field: Field | None = form._fields.get(name)
-        if field is None or isinstance(field.errors, dict):
+        if field is None or isinstance(field, FieldList | FormField):
             form.form_errors.append(message)
         else:
             field.errors = [*field.errors, message]

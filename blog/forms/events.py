@@ -18,7 +18,6 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -28,7 +27,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, NumberRange, Optional
 
 from blog.events import EventInput, PersonInput, SponsorInput
-from blog.forms.common import FeaturedImageForm
+from blog.forms.common import FeaturedImageForm, choice
 from blog.models import Event, EventPerson, EventStatus, PersonRole, Post
 from blog.posts import PostInput
 
@@ -54,8 +53,8 @@ _DEFAULTS = {
 }
 
 
-def zone_choices() -> list[SelectChoice]:
-    return [SelectChoice(name, name) for name in sorted(available_timezones())]
+def zone_choices() -> list[Any]:
+    return [choice(name, name) for name in sorted(available_timezones())]
 
 
 class _Row(Form):
@@ -76,7 +75,7 @@ class SpeakerRow(_Row):
 class ModeratorRow(SpeakerRow):
     role = SelectField(
         "Role",
-        choices=[SelectChoice("moderator", "Moderator"), SelectChoice("host", "Host")],
+        choices=[choice("moderator", "Moderator"), choice("host", "Host")],
         default="moderator",
     )
 
@@ -91,7 +90,7 @@ class EventForm(FeaturedImageForm):
     slug = StringField("Slug", validators=[Optional(), Length(max=200)])
     status = SelectField(
         "Status",
-        choices=[SelectChoice(s.value, s.label) for s in EventStatus],
+        choices=[choice(s.value, s.label) for s in EventStatus],
         default=EventStatus.SCHEDULED.value,
     )
     start_date = DateField("Starts on", validators=[Optional()])
@@ -141,7 +140,9 @@ class EventForm(FeaturedImageForm):
 
     @staticmethod
     def _blank(site_zone: str) -> dict[str, Any]:
-        rows = {name: [{}] * count for name, count in NEW_ROWS.items()}
+        rows: dict[str, list[dict[str, Any]]] = {
+            name: [{}] * count for name, count in NEW_ROWS.items()
+        }
         return {"timezone": site_zone, "comments_open": True, **rows}
 
     @staticmethod
@@ -181,7 +182,7 @@ class EventForm(FeaturedImageForm):
 
     def to_input(self) -> EventInput:
         """What the editor sent, for the events service."""
-        rows = {name: _kept(self[name]) for name in ROW_LISTS}
+        rows = {name: _kept(rows) for name, rows in self.row_lists().items()}
         people = [_person_input(row, PersonRole.SPEAKER) for row in rows["speakers"]]
         people += [
             _person_input(row, row.role.data or PersonRole.MODERATOR)
@@ -219,12 +220,21 @@ class EventForm(FeaturedImageForm):
     def add_row(self, list_name: str) -> bool:
         """The "Add another …" buttons: show the rows again in their numbers'
         order, without removed ones, plus an empty row. False for an unknown list."""
-        if list_name not in ROW_LISTS:
+        lists = self.row_lists()
+        if list_name not in lists:
             return False
-        for name in ROW_LISTS:
-            _renumber(self[name])
-        self[list_name].append_entry()
+        for rows in lists.values():
+            _renumber(rows)
+        lists[list_name].append_entry()
         return True
+
+    def row_lists(self) -> dict[str, FieldList[Any]]:
+        """The lists of rows, by the names in :data:`ROW_LISTS`."""
+        return {
+            "speakers": self.speakers,
+            "moderators": self.moderators,
+            "sponsors": self.sponsors,
+        }
 
 
 def _person_row(person: EventPerson, position: int) -> dict[str, Any]:
@@ -236,7 +246,7 @@ def _person_row(person: EventPerson, position: int) -> dict[str, Any]:
     }
 
 
-def _sorted_rows(field_list: FieldList) -> list[Any]:
+def _sorted_rows(field_list: FieldList[Any]) -> list[Any]:
     """Rows in the order their numbers say (ties keep the order on the page)."""
     numbered = [
         (row.position.data if row.position.data is not None else 999, index, row)
@@ -245,12 +255,12 @@ def _sorted_rows(field_list: FieldList) -> list[Any]:
     return [row for _, _, row in sorted(numbered, key=lambda item: item[:2])]
 
 
-def _kept(field_list: FieldList) -> list[Any]:
+def _kept(field_list: FieldList[Any]) -> list[Any]:
     """The rows' forms, in order, without those ticked Remove."""
     return [row.form for row in _sorted_rows(field_list) if not row.remove.data]
 
 
-def _renumber(field_list: FieldList) -> None:
+def _renumber(field_list: FieldList[Any]) -> None:
     kept = [
         {k: v for k, v in row.data.items() if k != "remove"}
         for row in _sorted_rows(field_list)

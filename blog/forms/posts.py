@@ -13,14 +13,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from blog.forms.common import FeaturedImageForm
+from blog.forms.common import FeaturedImageForm, choice
 from blog.models import Post
 from blog.posts import PostInput
 from blog.posts.listing import FilterChoices
@@ -84,11 +83,11 @@ class PostFilterForm(FlaskForm):
     status = SelectField(
         "Status",
         choices=[
-            SelectChoice("", "All"),
-            SelectChoice("published", "Published"),
-            SelectChoice("draft", "Drafts"),
-            SelectChoice("pending", "Pending"),
-            SelectChoice("trash", "Trash"),
+            choice("", "All"),
+            choice("published", "Published"),
+            choice("draft", "Drafts"),
+            choice("pending", "Pending"),
+            choice("trash", "Trash"),
         ],
         validators=[Optional()],
     )
@@ -98,18 +97,27 @@ class PostFilterForm(FlaskForm):
 
     def offer(self, choices: FilterChoices) -> Self:
         """Fill the Author and Category menus."""
-        self.author.choices = [SelectChoice("", "All authors")] + [
-            SelectChoice(str(id_), name) for id_, name in choices.authors
+        self.author.choices = [choice("", "All authors")] + [
+            choice(str(id_), name) for id_, name in choices.authors
         ]
-        self.category.choices = [SelectChoice("", "All categories")] + [
-            SelectChoice(str(id_), name) for id_, name in choices.categories
+        self.category.choices = [choice("", "All categories")] + [
+            choice(str(id_), name) for id_, name in choices.categories
         ]
         return self
 
-    def chosen_id(self, name: str) -> int | None:
-        """The id chosen in the ``author`` or ``category`` menu, if any."""
-        value = self[name].data
-        return int(value) if value and str(value).isdigit() else None
+    def filters(self) -> dict[str, Any]:
+        """The filters as :func:`blog.posts.listing.dashboard_posts` takes them."""
+        return {
+            "status": self.status.data or "",
+            "author_id": _chosen_id(self.author.data),
+            "category_id": _chosen_id(self.category.data),
+            "search": self.q.data or "",
+        }
+
+
+def _chosen_id(value: object) -> int | None:
+    """The id chosen in a menu ("" for all), if any."""
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 class TermForm(FlaskForm):

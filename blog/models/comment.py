@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blog.extensions import db
+from blog.extensions import Model
 from blog.models.base import UTCDateTime, utcnow, value_enum
 from blog.models.post import Post
 from blog.models.user import User
@@ -32,7 +32,7 @@ class SpamCheck(enum.StrEnum):
     ERROR = "error"  # gave up retrying
 
 
-class Comment(db.Model):
+class Comment(Model):
     __tablename__ = "comments"
     __table_args__ = (
         Index(
@@ -107,7 +107,7 @@ class Comment(db.Model):
         return f"<Comment {self.id} {self.status}>"
 
 
-class CommentLogEntry(db.Model):
+class CommentLogEntry(Model):
     """One change to a comment: who, what, when, why."""
 
     __tablename__ = "comment_log_entries"

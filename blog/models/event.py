@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blog.extensions import db
+from blog.extensions import Model
 from blog.models.base import UTCDateTime, value_enum
 from blog.models.post import Post
 from blog.models.term import Taxonomy, Term
@@ -42,7 +42,7 @@ class PersonRole(enum.StrEnum):
     HOST = "host"
 
 
-class Event(db.Model):
+class Event(Model):
     __tablename__ = "events"
 
     post_id: Mapped[int] = mapped_column(
@@ -136,7 +136,7 @@ class Event(db.Model):
         return f"<Event {self.post_id} {self.starts_at:%Y-%m-%d}>"
 
 
-class EventPerson(db.Model):
+class EventPerson(Model):
     """A speaker, moderator or host, shown in ``position`` order."""
 
     __tablename__ = "event_people"
@@ -158,7 +158,7 @@ class EventPerson(db.Model):
         return "Host" if self.role == PersonRole.HOST else "Moderator"
 
 
-class EventSponsor(db.Model):
+class EventSponsor(Model):
     """An organisation that co-sponsors the event."""
 
     __tablename__ = "event_sponsors"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from blog.extensions import db
+from blog.extensions import Model
 from blog.models.base import UTCDateTime, utcnow
 
 
-class Media(db.Model):
+class Media(Model):
     __tablename__ = "media"
 
     id: Mapped[int] = mapped_column(primary_key=True)

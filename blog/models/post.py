@@ -16,10 +16,9 @@ from sqlalchemy import (
     and_,
     select,
 )
-from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blog.extensions import db
+from blog.extensions import Model
 from blog.models.base import UTCDateTime, utcnow, value_enum
 from blog.models.media import Media
 from blog.models.term import Taxonomy, Term, post_terms
@@ -41,7 +40,7 @@ class PostStatus(enum.StrEnum):
     TRASH = "trash"
 
 
-class Post(db.Model):
+class Post(Model):
     __tablename__ = "posts"
     __table_args__ = (
         UniqueConstraint("kind", "slug", name="uq_posts_kind_slug"),
@@ -97,20 +96,19 @@ class Post(db.Model):
         return [t for t in self.terms if t.taxonomy == Taxonomy.TAG]
 
     # The one rule for what readers see: published, and its date has come.
-    # Both halves stay together: Python for a loaded post, SQL for queries.
-    @hybrid_method
+    # Both forms stay together: SQL for queries, Python for a loaded post.
+    @classmethod
+    def visible_at(cls, now: datetime) -> ColumnElement[bool]:
+        """The posts readers may see at ``now``, as a query's condition."""
+        return and_(cls.status == PostStatus.PUBLISHED, cls.published_at <= now)
+
     def is_visible(self, now: datetime) -> bool:
-        """Whether readers may see the post at ``now``."""
+        """Whether readers may see this post at ``now`` (see :meth:`visible_at`)."""
         return (
             self.status == PostStatus.PUBLISHED
             and self.published_at is not None
             and self.published_at <= now
         )
-
-    @is_visible.inplace.expression
-    @classmethod
-    def _is_visible_expression(cls, now: datetime) -> ColumnElement[bool]:
-        return and_(cls.status == PostStatus.PUBLISHED, cls.published_at <= now)
 
     @property
     def is_scheduled(self) -> bool:
@@ -130,7 +128,7 @@ class Post(db.Model):
         return f"<Post {self.kind}:{self.slug}>"
 
 
-class SlugRedirect(db.Model):
+class SlugRedirect(Model):
     """An old slug that answers with a 301 to the post's current address."""
 
     __tablename__ = "slug_redirects"

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from blog.extensions import db
+from blog.extensions import Model
 
 
-class Setting(db.Model):
+class Setting(Model):
     __tablename__ = "settings"
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)

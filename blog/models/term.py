@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from blog.extensions import db
+from blog.extensions import Model
 from blog.models.base import value_enum
 
 
@@ -20,7 +20,7 @@ class Taxonomy(enum.StrEnum):
 
 post_terms = Table(
     "post_terms",
-    db.metadata,
+    Model.metadata,
     Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     Column(
         "term_id",
@@ -31,7 +31,7 @@ post_terms = Table(
 )
 
 
-class Term(db.Model):
+class Term(Model):
     __tablename__ = "terms"
     __table_args__ = (
         UniqueConstraint("taxonomy", "slug", name="uq_terms_taxonomy_slug"),

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from blog.extensions import db
+from blog.extensions import Model
 from blog.models.base import UTCDateTime, utcnow, value_enum
 
 
@@ -27,7 +27,7 @@ class Role(enum.StrEnum):
 EDITOR_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.EDITOR})
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +50,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} ({self.role})>"
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """One failed login, keyed by account and by IP, so every worker sees it."""
 
     __tablename__ = "login_failures"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from blog import rendering
 from blog.errors import FieldError
@@ -91,14 +91,16 @@ def _apply_slug(post: Post, wanted: str) -> None:
     if base == post.slug:
         return
 
+    saved = inspect(post).has_identity  # a new post has no id yet
+
     def taken(slug: str) -> bool:
         query = select(Post.id).where(Post.kind == post.kind, Post.slug == slug)
-        if post.id is not None:
+        if saved:
             query = query.where(Post.id != post.id)
         return db.session.scalar(query) is not None
 
     new_slug = unique_slug(base, taken)
-    if post.slug and post.id is not None and post.status == PostStatus.PUBLISHED:
+    if post.slug and saved and post.status == PostStatus.PUBLISHED:
         db.session.add(
             SlugRedirect(kind=post.kind, old_slug=post.slug, post_id=post.id)
         )

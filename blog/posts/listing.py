@@ -21,7 +21,7 @@ def dashboard_posts(
     author_id: int | None = None,
     category_id: int | None = None,
     search: str = "",
-) -> Select[tuple[Post]]:
+) -> Select[Post]:
     """The posts an actor manages, filtered, newest first.
 
     Contributors and authors see their own posts; editors and admins see all.

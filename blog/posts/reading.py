@@ -1,7 +1,7 @@
 """What readers see: the queries behind the home page, archives and article
 pages.
 
-Visibility is one rule, :meth:`blog.models.Post.is_visible`, used by every
+Visibility is one rule, :meth:`blog.models.Post.visible_at`, used by every
 query here and by the event listings. Each function returns a ``select()``
 for the view to paginate, or the one object a page shows. Relationships are
 loaded eagerly (author joined, terms in one ``selectin`` query), so a page's
@@ -24,32 +24,30 @@ from blog.posts.taxonomy import carried_by, terms_used_by
 
 def visible(
     kind: PostKind = PostKind.ARTICLE, now: datetime | None = None
-) -> Select[tuple[Post]]:
+) -> Select[Post]:
     """Posts of ``kind`` that readers may see at ``now``, newest first."""
     return (
         select(Post)
-        .where(Post.kind == kind, Post.is_visible(now or utcnow()))
+        .where(Post.kind == kind, Post.visible_at(now or utcnow()))
         .order_by(Post.published_at.desc(), Post.id.desc())
     )
 
 
-def visible_ids(kind: PostKind | None = None) -> Select[tuple[int]]:
+def visible_ids(kind: PostKind | None = None) -> Select[int]:
     """The ids of visible posts (of any kind by default), for subqueries."""
-    query = select(Post.id).where(Post.is_visible(utcnow()))
+    query = select(Post.id).where(Post.visible_at(utcnow()))
     return query if kind is None else query.where(Post.kind == kind)
 
 
-def in_term(term: Term) -> Select[tuple[Post]]:
+def in_term(term: Term) -> Select[Post]:
     return visible().where(Post.has_term(Term.id == term.id))
 
 
-def by_author(author: User) -> Select[tuple[Post]]:
+def by_author(author: User) -> Select[Post]:
     return visible().where(Post.author_id == author.id)
 
 
-def in_period(
-    zone: ZoneInfo, year: int, month: int | None = None
-) -> Select[tuple[Post]]:
+def in_period(zone: ZoneInfo, year: int, month: int | None = None) -> Select[Post]:
     """Posts dated within a year or month of the site's calendar."""
     start, end = period_bounds(zone, year, month)
     return visible().where(Post.published_at >= start, Post.published_at < end)

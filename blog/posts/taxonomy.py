@@ -139,7 +139,7 @@ def usage(taxonomy: Taxonomy) -> list[tuple[Term, int]]:
     return [(term, count) for term, count in rows]
 
 
-def carried_by(post_ids: Select[tuple[int]]) -> ColumnElement[bool]:
+def carried_by(post_ids: Select[int]) -> ColumnElement[bool]:
     """The term is carried by one of the posts ``post_ids`` selects (the
     reverse of :meth:`blog.models.Post.has_term`)."""
     return Term.id.in_(
@@ -147,9 +147,7 @@ def carried_by(post_ids: Select[tuple[int]]) -> ColumnElement[bool]:
     )
 
 
-def terms_used_by(
-    post_ids: Select[tuple[int]], taxonomies: Sequence[Taxonomy]
-) -> list[Term]:
+def terms_used_by(post_ids: Select[int], taxonomies: Sequence[Taxonomy]) -> list[Term]:
     """Terms of ``taxonomies`` carried by the posts ``post_ids`` selects, by name."""
     return list(
         db.session.scalars(

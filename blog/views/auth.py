@@ -31,8 +31,14 @@ from blog.errors import FieldError
 from blog.extensions import csrf, limiter, login_rate
 from blog.forms.accounts import LoginForm, SetupForm
 from blog.forms.common import show_errors
+from blog.models import User
+from blog.views.form_page import form_page
 
 bp = Blueprint("auth", __name__)
+
+#: The same answer for an unknown account and a wrong password.
+UNKNOWN_LOGIN = "Unknown username or email, or wrong password."
+THROTTLED = "Too many failed attempts. Wait a few minutes and try again."
 
 
 def safe_next(target: str | None) -> str:
@@ -62,24 +68,36 @@ def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = authenticate(
-                form.login.data or "",
-                form.password.data or "",
-                request.remote_addr or "unknown",
-                ThrottleLimits.from_config(current_app.config),
-            )
+            user = _authenticate(form)
         except LoginThrottled:
             flash(
                 "Too many failed attempts. Wait a few minutes and try again.", "error"
             )
             return render_template("auth/login.html", form=form), 429
-        if user is None:
-            form.password.errors.append("Unknown username or email, or wrong password.")
-        else:
-            session.clear()
-            login_user(user, remember=bool(form.remember.data))
+        if user is not None:
+            _start_session(user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data))
     return render_template("auth/login.html", form=form)
+
+
+def _authenticate(form: LoginForm) -> User | None:
+    """The account the form names, if the password is right (else an error
+    on the form). :raises LoginThrottled:"""
+    user = authenticate(
+        form.login.data or "",
+        form.password.data or "",
+        request.remote_addr or "unknown",
+        ThrottleLimits.from_config(current_app.config),
+    )
+    if user is None:
+        show_errors(form, FieldError(UNKNOWN_LOGIN, "password"))
+    return user
+
+
+def _start_session(user: User, *, remember: bool = False) -> None:
+    """A fresh session for ``user`` (nothing of the anonymous one is kept)."""
+    session.clear()
+    login_user(user, remember=remember)
 
 
 @bp.post("/logout")
@@ -98,21 +116,24 @@ def setup() -> ResponseReturnValue:
     if not needs_setup():
         abort(404)
     form = SetupForm()
-    if form.validate_on_submit():
-        try:
-            user = setup_site(
-                form.site_title.data or "",
-                form.username.data or "",
-                form.email.data or "",
-                form.password.data or "",
-            )
-        except SetupRefused:
-            abort(404)
-        except FieldError as error:
-            show_errors(form, error)
-        else:
-            session.clear()
-            login_user(user)
-            flash("Your site is ready. Write your first post!", "success")
-            return redirect(url_for("dashboard.home"))
-    return render_template("auth/setup.html", form=form)
+    return form_page(
+        form,
+        lambda: _install(form),
+        template="auth/setup.html",
+        done="Your site is ready. Write your first post!",
+        then=url_for("dashboard.home"),
+    )
+
+
+def _install(form: SetupForm) -> None:
+    """Set the site up and log its first administrator in."""
+    try:
+        user = setup_site(
+            form.site_title.data or "",
+            form.username.data or "",
+            form.email.data or "",
+            form.password.data or "",
+        )
+    except SetupRefused:  # another request installed the site meanwhile
+        abort(404)
+    _start_session(user)

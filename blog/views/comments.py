@@ -22,13 +22,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask.wrappers import Response
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response
 
 from blog.comments import (
     CommentInvalid,
-    CommentsClosed,
     Duplicate,
     Flooded,
     Submission,
@@ -36,6 +35,7 @@ from blog.comments import (
     threads,
 )
 from blog.comments.submit import (
+    CommentError,
     comments_open,
     form_age,
     form_token,
@@ -65,8 +65,10 @@ class Discussion:
     reply_to: Comment | None
     akismet: bool
     staff: bool
-    max_depth: int
-    post_url: str
+
+    @property
+    def post_url(self) -> str:
+        return public_url(self.post)
 
     def page_url(self, page: int) -> str:
         return public_url(self.post, cpage=page) + "#comments"
@@ -117,37 +119,37 @@ def comment_context(
     :param viewer: ``current_user``; logged-in staff comment as themselves.
     :param form: a submitted form to show again with its errors.
     """
-    config = current_app.config
     staff = _viewer(viewer)
     is_open = comments_open(post, current_settings(), utcnow())
-    thread = threads.build(
-        threads.approved_comments(post.id),
-        max_depth=int(config["COMMENT_THREAD_DEPTH"]),
-        per_page=int(config["COMMENTS_PER_PAGE"]),
-        page=request.args.get("cpage", type=int),
-    )
-    parent_id = request.args.get("replytocom", type=int)
-    if form is not None and form.comment_parent.data:
-        parent_id = form.parent_id
+    thread = _thread(post)
+    parent_id = form.parent_id if form else request.args.get("replytocom", type=int)
     reply_to = thread.by_id.get(parent_id) if parent_id else None
-    if is_open and form is None:
-        form = _blank_form(staff)
-    if form is not None:
-        form.ts.data = form_token(config["SECRET_KEY"], post.id)
-        form.comment_parent.data = str(reply_to.id) if reply_to else ""
-        form.fax_number.data = ""
+    if is_open:
+        form = _stamped(form or _blank_form(staff), post, reply_to)
+    akismet = comment_settings().akismet.enabled
+    shown = form if is_open else None
     discussion = Discussion(
-        post=post,
-        thread=thread,
-        open=is_open,
-        form=form if is_open else None,
-        reply_to=reply_to,
-        akismet=comment_settings().akismet.enabled,
-        staff=staff is not None,
-        max_depth=int(config["COMMENT_THREAD_DEPTH"]),
-        post_url=public_url(post),
+        post, thread, is_open, shown, reply_to, akismet, bool(staff)
     )
     return {"discussion": discussion}
+
+
+def _thread(post: Post) -> threads.Thread:
+    """The page of the post's approved comments the request asks for."""
+    return threads.build(
+        threads.approved_comments(post.id),
+        max_depth=int(current_app.config["COMMENT_THREAD_DEPTH"]),
+        per_page=int(current_app.config["COMMENTS_PER_PAGE"]),
+        page=request.args.get("cpage", type=int),
+    )
+
+
+def _stamped(form: CommentForm, post: Post, reply_to: Comment | None) -> CommentForm:
+    """The form with a fresh signed timestamp, its parent, an empty honeypot."""
+    form.ts.data = form_token(current_app.config["SECRET_KEY"], post.id)
+    form.comment_parent.data = str(reply_to.id) if reply_to else ""
+    form.fax_number.data = ""
+    return form
 
 
 def _blank_form(staff: User | None) -> CommentForm:
@@ -197,24 +199,30 @@ def submit(post_id: int) -> ResponseReturnValue:
     form = CommentForm().for_staff() if staff else CommentForm()
     if not form.validate_on_submit():
         return _form_page(post, form, 400)
+    data = _submission(form, post, now)
     try:
-        comment = submit_comment(
-            post, _submission(form, post, now), staff, comment_settings(), now=now
-        )
-    except CommentsClosed:
-        abort(404)
-    except CommentInvalid as error:
-        show_errors(form, error)
-        return _form_page(post, form, 400)
-    except Flooded as error:
-        return _form_page(post, form, 429, str(error))
-    except Duplicate as error:
-        form.comment.errors = [str(error)]
-        return _form_page(post, form, 409)
+        comment = submit_comment(post, data, staff, comment_settings(), now=now)
+    except (CommentError, CommentInvalid) as error:
+        return _refused(post, form, error)
     response = redirect(comment_url(comment), 303)
     if not staff:
         _remember(response, form)
     return response
+
+
+def _refused(
+    post: Post, form: CommentForm, error: CommentError | CommentInvalid
+) -> ResponseReturnValue:
+    """The form again, saying why the comment was not taken."""
+    if isinstance(error, CommentInvalid):
+        show_errors(form, error)
+        return _form_page(post, form, 400)
+    if isinstance(error, Flooded):
+        return _form_page(post, form, 429, str(error))
+    if isinstance(error, Duplicate):
+        form.comment.errors = [str(error)]
+        return _form_page(post, form, 409)
+    abort(404)  # CommentsClosed: closed since the form was checked
 
 
 def _submission(form: CommentForm, post: Post, now: datetime) -> Submission:

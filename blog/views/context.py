@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog import dates
@@ -80,6 +82,17 @@ def absolute(path: str) -> str:
     return str(current_app.config["SITE_URL"]).rstrip("/") + path
 
 
+def paginate_posts(query: Select[Post]) -> Pagination:
+    """The page of ``query`` the request asks for (``?page=``), as many posts
+    a page as the site's Reading setting says; 404 past the last page."""
+    return db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=int(current_settings()["posts_per_page"]),
+        error_out=True,
+    )
+
+
 def page_url(page: int) -> str:
     """This page's address at another page number, keeping its filters."""
     args = {**request.args.to_dict(), **(request.view_args or {}), "page": page}
@@ -97,12 +110,7 @@ def local_datetime(value: datetime | None) -> str:
 def _site_context() -> dict[str, Any]:
     public = {k: v for k, v in current_settings().items() if k not in SECRET_SETTINGS}
     staff = has_request_context() and current_user.is_authenticated
-    return {
-        "site": public,
-        "is_staff": staff,
-        "article_url": article_url,
-        "public_url": public_url,
-    }
+    return {"site": public, "is_staff": staff}
 
 
 def register(app: Flask) -> None:
@@ -116,4 +124,6 @@ def register(app: Flask) -> None:
         event_when_short=short_when,
         event_date=dates.long_day,
     )
-    app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals.update(
+        page_url=page_url, article_url=article_url, public_url=public_url
+    )

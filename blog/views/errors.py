@@ -25,21 +25,26 @@ TITLES = {
 }
 
 
-def register(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> ResponseReturnValue:
-        code = error.code or 500
-        if code >= 500:
-            db.session.rollback()
-        page = render_template(
-            "errors/error.html",
-            code=code,
-            title=TITLES.get(code, error.name),
-            description=error.description if code in (400, 413, 429) else None,
-        )
-        return page, code
-
-    @app.errorhandler(PermissionDenied)
-    def permission_denied(_error: PermissionDenied) -> ResponseReturnValue:
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    """Our page for every HTTP error; a server error rolls the session back."""
+    code = error.code or 500
+    if code >= 500:
         db.session.rollback()
-        return render_template("errors/error.html", code=403, title=TITLES[403]), 403
+    page = render_template(
+        "errors/error.html",
+        code=code,
+        title=TITLES.get(code, error.name),
+        description=error.description if code in (400, 413, 429) else None,
+    )
+    return page, code
+
+
+def permission_denied(_error: PermissionDenied) -> ResponseReturnValue:
+    """A service refused the actor: 403, and nothing of the request is kept."""
+    db.session.rollback()
+    return render_template("errors/error.html", code=403, title=TITLES[403]), 403
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(PermissionDenied, permission_denied)

@@ -17,16 +17,21 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import Select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from blog.events import calendar, listings
 from blog.events.schema import json_ld
 from blog.events.when import when
-from blog.extensions import db
 from blog.models import Post, PostKind, Taxonomy, utcnow
 from blog.posts import reading
 from blog.site import current_promo
 from blog.views.comments import comment_context
-from blog.views.context import absolute, current_settings, public_url
+from blog.views.context import (
+    absolute,
+    current_settings,
+    paginate_posts,
+    public_url,
+)
 
 bp = Blueprint("events", __name__)
 
@@ -34,13 +39,8 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 FEED_LIMIT = 500
 
 
-def _listing(query: Select[tuple[Post]], *, heading: str, past: bool) -> str:
-    pagination = db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=int(current_settings()["posts_per_page"]),
-        error_out=True,
-    )
+def _listing(query: Select[Post], *, heading: str, past: bool) -> str:
+    pagination = paginate_posts(query)
     return render_template(
         "events/index.html",
         heading=heading,
@@ -73,7 +73,7 @@ def past() -> ResponseReturnValue:
     )
 
 
-def _event_or_redirect(slug: str, endpoint: str) -> Post | Response:
+def _event_or_redirect(slug: str, endpoint: str) -> Post | WerkzeugResponse:
     """The visible event, or a 301 from an old slug, or 404."""
     post = listings.get_visible_event(slug)
     if post is not None:
@@ -97,7 +97,6 @@ def detail(slug: str) -> ResponseReturnValue:
 def event_page_context(post: Post, *, preview: bool = False) -> dict[str, Any]:
     """What the event page shows, for readers and for the editor's preview."""
     url = absolute(public_url(post))
-    image = post.featured_image
     settings = current_settings()
     return {
         "post": post,
@@ -107,18 +106,23 @@ def event_page_context(post: Post, *, preview: bool = False) -> dict[str, Any]:
         "outlook_url": calendar.outlook_link(post, url=url),
         "google_url": calendar.google_link(post, url=url),
         "ics_url": url_for("events.ics", slug=post.slug),
-        "json_ld": json_ld(
-            post,
-            url=url,
-            image_url=absolute(url_for("media.file", filename=image.filename))
-            if image
-            else "",
-            organizer_name=settings["title"],
-            organizer_url=absolute("/"),
-        ),
+        "json_ld": _json_ld(post, url, settings["title"]),
         "promo": current_promo(settings),
         "categories": reading.navigation_categories(),
     }
+
+
+def _json_ld(post: Post, url: str, site_title: str) -> dict[str, Any]:
+    """The page's schema.org data, with absolute addresses."""
+    image = post.featured_image
+    image_url = url_for("media.file", filename=image.filename) if image else ""
+    return json_ld(
+        post,
+        url=url,
+        image_url=absolute(image_url) if image_url else "",
+        organizer_name=site_title,
+        organizer_url=absolute("/"),
+    )
 
 
 def _ics_response(posts: list[Post], filename: str, name: str = "") -> Response:

@@ -11,12 +11,16 @@ from sqlalchemy import Select
 
 from blog.comments.threads import approved_counts
 from blog.events.listings import upcoming_summary
-from blog.extensions import db
 from blog.models import Post, PostKind, Taxonomy
 from blog.posts import reading
 from blog.site import current_promo
 from blog.views.comments import comment_context
-from blog.views.context import article_url, current_settings, current_zone
+from blog.views.context import (
+    article_url,
+    current_settings,
+    current_zone,
+    paginate_posts,
+)
 
 bp = Blueprint("public", __name__)
 
@@ -25,14 +29,9 @@ YEARS = range(1900, 9999)
 
 
 def render_listing(
-    query: Select[tuple[Post]], template: str = "public/listing.html", **context: Any
+    query: Select[Post], template: str = "public/listing.html", **context: Any
 ) -> str:
-    pagination = db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=int(current_settings()["posts_per_page"]),
-        error_out=True,
-    )
+    pagination = paginate_posts(query)
     return render_template(
         template,
         pagination=pagination,

@@ -19,18 +19,10 @@ from blog.comments.permissions import can_moderate_some
 from blog.posts.listing import recent_drafts, status_counts
 from blog.posts.permissions import can_manage_terms
 from blog.site import can_manage_settings
-from blog.views.dashboard import comments, discussion, events, posts, settings, terms
+from blog.views.dashboard import comments, events, posts, settings, terms
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-for child in (
-    posts.bp,
-    terms.bp,
-    settings.bp,
-    settings.promo_bp,
-    events.bp,
-    comments.bp,
-    discussion.bp,
-):
+for child in (posts.bp, events.bp, comments.bp, terms.bp, *settings.BLUEPRINTS):
     bp.register_blueprint(child)
 bp.context_processor(comments.nav_counts)
 

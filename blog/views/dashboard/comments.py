@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from blog.comments import Action, CommentInvalid, Duplicate, TransitionRefused
+from blog.comments import Action, TransitionRefused
 from blog.comments.jobs import recheck as recheck_comments
 from blog.comments.moderation import (
     Outcome,
@@ -31,10 +31,11 @@ from blog.comments.permissions import can_moderate_some
 from blog.comments.states import allowed_actions, describe
 from blog.extensions import csrf, db
 from blog.forms.comments import BulkForm, CommentEditForm, ReplyForm
-from blog.forms.common import ActionForm, show_errors
-from blog.models import CommentStatus
+from blog.forms.common import ActionForm
+from blog.models import Comment, CommentStatus
 from blog.views.context import comment_settings, current_settings
 from blog.views.dashboard.access import abort_unless, load_comment
+from blog.views.form_page import form_page
 
 bp = Blueprint("comments", __name__, url_prefix="/comments")
 
@@ -66,22 +67,29 @@ def _back() -> str:
 def index() -> ResponseReturnValue:
     status = request.args.get("status", "")
     search = request.args.get("q", "")[:200]
-    pagination = db.paginate(
-        queue(current_user, status, search), per_page=20, error_out=False
-    )
+    query = queue(current_user, status, search)
+    pagination = db.paginate(query, per_page=20, error_out=False)
     return render_template(
         "dashboard/comments/index.html",
         pagination=pagination,
         status=status if status in set(CommentStatus) else "",
         search=search,
-        counts=status_counts(current_user),
-        records=author_records(pagination.items),
-        allowed=allowed_actions,
-        describe=describe,
-        action_form=ActionForm(),
-        bulk_form=BulkForm(),
-        akismet=comment_settings().akismet.enabled,
+        **_list_context(pagination.items),
     )
+
+
+def _list_context(comments: list[Comment]) -> dict[str, Any]:
+    """What the list shows besides the page of comments: the tabs' counts,
+    each author's record, the actions, the forms."""
+    return {
+        "counts": status_counts(current_user),
+        "records": author_records(comments),
+        "allowed": allowed_actions,
+        "describe": describe,
+        "action_form": ActionForm(),
+        "bulk_form": BulkForm(),
+        "akismet": comment_settings().akismet.enabled,
+    }
 
 
 @bp.post("/<int:comment_id>/<action>")
@@ -119,34 +127,32 @@ def _report(outcome: Outcome, action: Action) -> None:
 def edit(comment_id: int) -> ResponseReturnValue:
     comment = load_comment(comment_id)
     form = CommentEditForm.for_comment(comment if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            edit_comment(current_user, comment, form.to_submission())
-        except CommentInvalid as error:
-            show_errors(form, error)
-        else:
-            flash("Comment updated.", "success")
-            return redirect(url_for(".index"))
-    return render_template("dashboard/comments/edit.html", form=form, comment=comment)
+    return form_page(
+        form,
+        lambda: edit_comment(current_user, comment, form.to_submission()),
+        template="dashboard/comments/edit.html",
+        done="Comment updated.",
+        then=url_for(".index"),
+        comment=comment,
+    )
 
 
 @bp.route("/<int:comment_id>/reply", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps the text
 def reply(comment_id: int) -> ResponseReturnValue:
-    parent = load_comment(comment_id)
-    form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            reply_to(current_user, parent, form.comment.data or "")
-        except (CommentInvalid, Duplicate) as error:
-            form.comment.errors = [str(error)]
-        except TransitionRefused as error:
-            flash(str(error), "error")
-            return redirect(url_for(".index"))
-        else:
-            flash("Reply published.", "success")
-            return redirect(url_for(".index"))
-    return render_template("dashboard/comments/reply.html", form=form, comment=parent)
+    parent, form = load_comment(comment_id), ReplyForm()
+    try:
+        return form_page(
+            form,
+            lambda: reply_to(current_user, parent, form.comment.data or ""),
+            template="dashboard/comments/reply.html",
+            done="Reply published.",
+            then=url_for(".index"),
+            comment=parent,
+        )
+    except TransitionRefused as error:  # the comment became spam meanwhile
+        flash(str(error), "error")
+        return redirect(url_for(".index"))
 
 
 @bp.post("/recheck")

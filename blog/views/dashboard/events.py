@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from blog.events import preview_event, save_event
 from blog.events.listings import dashboard_events
-from blog.extensions import csrf, db
+from blog.extensions import db
 from blog.forms.common import ActionForm
 from blog.forms.events import ROW_LISTS, EventForm
 from blog.models import Post, PostKind, Taxonomy
@@ -18,8 +18,7 @@ from blog.posts.listing import status_counts
 from blog.posts.taxonomy import term_names
 from blog.views.context import current_settings, uploads
 from blog.views.dashboard.access import load_event
-from blog.views.dashboard.editor import Editor, editor_page
-from blog.views.dashboard.trash import add_trash_routes
+from blog.views.dashboard.editor import Editor, add_editor_routes
 from blog.views.events import event_page_context
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -69,16 +68,4 @@ def index() -> ResponseReturnValue:
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@csrf.exempt  # the form checks its own token, so an expired one keeps the text
-def new() -> ResponseReturnValue:
-    return editor_page(EventEditor(), None)
-
-
-@bp.route("/<int:post_id>/edit", methods=["GET", "POST"])
-@csrf.exempt  # the form checks its own token, so an expired one keeps the text
-def edit(post_id: int) -> ResponseReturnValue:
-    return editor_page(EventEditor(), load_event(post_id))
-
-
-add_trash_routes(bp, load_event, "Event")
+add_editor_routes(bp, EventEditor, load_event, "Event")

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from blog.extensions import csrf, db
+from blog.extensions import db
 from blog.forms.common import ActionForm
 from blog.forms.posts import PostFilterForm, PostForm
 from blog.models import Post, Taxonomy
@@ -18,8 +18,7 @@ from blog.posts.permissions import can_see_all_posts
 from blog.posts.taxonomy import term_names
 from blog.views.context import current_zone, uploads
 from blog.views.dashboard.access import load_post
-from blog.views.dashboard.editor import Editor, editor_page
-from blog.views.dashboard.trash import add_trash_routes
+from blog.views.dashboard.editor import Editor, add_editor_routes
 
 bp = Blueprint("posts", __name__, url_prefix="/posts")
 
@@ -50,13 +49,7 @@ class ArticleEditor(Editor[PostForm]):
 @bp.get("/")
 def index() -> ResponseReturnValue:
     form = PostFilterForm(request.args).offer(filter_choices())
-    query = dashboard_posts(
-        current_user,
-        status=form.status.data or "",
-        author_id=form.chosen_id("author"),
-        category_id=form.chosen_id("category"),
-        search=form.q.data or "",
-    )
+    query = dashboard_posts(current_user, **form.filters())
     return render_template(
         "dashboard/posts/index.html",
         form=form,
@@ -67,16 +60,4 @@ def index() -> ResponseReturnValue:
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@csrf.exempt  # the form checks its own token, so an expired one keeps the text
-def new() -> ResponseReturnValue:
-    return editor_page(ArticleEditor(), None)
-
-
-@bp.route("/<int:post_id>/edit", methods=["GET", "POST"])
-@csrf.exempt  # the form checks its own token, so an expired one keeps the text
-def edit(post_id: int) -> ResponseReturnValue:
-    return editor_page(ArticleEditor(), load_post(post_id))
-
-
-add_trash_routes(bp, load_post, "Post")
+add_editor_routes(bp, ArticleEditor, load_post, "Post")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from blog.extensions import csrf, db
-from blog.forms.common import ActionForm, show_errors
+from blog.forms.common import ActionForm
 from blog.forms.posts import TermForm
 from blog.models import Taxonomy, Term
 from blog.posts.permissions import can_manage_terms
-from blog.posts.taxonomy import TermError, create_term, delete_term, rename_term, usage
+from blog.posts.taxonomy import create_term, delete_term, rename_term, usage
 from blog.views.dashboard.access import abort_unless
+from blog.views.form_page import form_page
 
 bp = Blueprint("terms", __name__, url_prefix="/terms")
 KINDS = "<any(category, tag, audience, unit):kind>"
@@ -41,27 +42,19 @@ def load_term(kind: str, term_id: int) -> Term:
 @bp.route(f"/{KINDS}/", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps the text
 def index(kind: str) -> ResponseReturnValue:
-    form = TermForm()
-    if form.validate_on_submit():
-        try:
-            create_term(
-                current_user,
-                Taxonomy(kind),
-                form.name.data or "",
-                form.description.data or "",
-            )
-        except TermError as error:
-            show_errors(form, error)
-        else:
-            flash(f"Added “{form.name.data}”.", "success")
-            return redirect(url_for(".index", kind=kind))
-    return render_template(
-        "dashboard/terms/index.html",
+    taxonomy, form = Taxonomy(kind), TermForm()
+    return form_page(
+        form,
+        lambda: create_term(
+            current_user, taxonomy, form.name.data or "", form.description.data or ""
+        ),
+        template="dashboard/terms/index.html",
+        done=f"Added “{form.name.data}”.",
+        then=url_for(".index", kind=kind),
         kind=kind,
-        title=TITLES[Taxonomy(kind)],
+        title=TITLES[taxonomy],
         taxonomies=TITLES,
-        rows=usage(Taxonomy(kind)),
-        form=form,
+        rows=usage(taxonomy),
         action_form=ActionForm(),
     )
 
@@ -71,21 +64,21 @@ def index(kind: str) -> ResponseReturnValue:
 def edit(kind: str, term_id: int) -> ResponseReturnValue:
     term = load_term(kind, term_id)
     form = TermForm(obj=term)
-    if form.validate_on_submit():
-        try:
-            rename_term(
-                current_user,
-                term,
-                form.name.data or "",
-                form.slug.data or "",
-                form.description.data or "",
-            )
-        except TermError as error:
-            show_errors(form, error)
-        else:
-            flash("Saved.", "success")
-            return redirect(url_for(".index", kind=kind))
-    return render_template("dashboard/terms/edit.html", kind=kind, term=term, form=form)
+    return form_page(
+        form,
+        lambda: rename_term(
+            current_user,
+            term,
+            form.name.data or "",
+            form.slug.data or "",
+            form.description.data or "",
+        ),
+        template="dashboard/terms/edit.html",
+        done="Saved.",
+        then=url_for(".index", kind=kind),
+        kind=kind,
+        term=term,
+    )
 
 
 @bp.post(f"/{KINDS}/<int:term_id>/delete")

@@ -40,33 +40,45 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-def database_config(tmp_path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """SQLite in the test's folder, or a schema of its own on PostgreSQL.
-
-    A schema per test lets parallel runs share one PostgreSQL database.
-    """
+@pytest.fixture(scope="session")
+def postgres_schema(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """On PostgreSQL, one schema for this test process (an xdist worker), so
+    parallel workers share the database without seeing each other's tables.
+    ``None`` on SQLite, where every test has a file of its own."""
     url = os.environ.get("BLOG_TEST_DATABASE_URL")
     if not url:
-        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'blog.sqlite3'}"}
-    schema = f"t_{uuid.uuid4().hex[:16]}"
+        yield None
+        return
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    schema = f"t_{worker}_{uuid.uuid4().hex[:8]}"
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
+    yield schema
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()
+
+
+def database_config(tmp_path, schema: str | None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """SQLite in the test's folder, or the worker's schema on PostgreSQL."""
+    url = os.environ.get("BLOG_TEST_DATABASE_URL")
+    if not url or schema is None:
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'blog.sqlite3'}"}
     return {
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "connect_args": {"options": f"-csearch_path={schema}"}
         },
-        "TEST_SCHEMA": schema,
     }
 
 
-def drop_test_schema(app: Flask) -> None:
-    schema = app.config.get("TEST_SCHEMA")
-    if schema:
-        with db.engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+def empty_database() -> None:
+    """Drop every table, Alembic's bookkeeping too (tests share a schema on
+    PostgreSQL, and a migration test leaves ``alembic_version`` behind)."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 @pytest.fixture
@@ -76,11 +88,13 @@ def app_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(tmp_path, app_config: dict[str, Any]) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+def app(
+    tmp_path, app_config: dict[str, Any], postgres_schema: str | None
+) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
-        **database_config(tmp_path),
+        **database_config(tmp_path, postgres_schema),
         "WTF_CSRF_ENABLED": False,
         "SITE_URL": "http://localhost",
         "AKISMET_API_KEY": "",
@@ -96,13 +110,12 @@ def app(tmp_path, app_config: dict[str, Any]) -> Iterator[Flask]:  # type: ignor
     finally:
         del os.environ["BLOG_INSTANCE_PATH"]
     with app.app_context():
-        db.drop_all()
+        empty_database()
         db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
-        drop_test_schema(app)
+        empty_database()
         db.engine.dispose()
 
 

@@ -9,16 +9,16 @@ from blog import create_app
 
 def test_precedence_instance_then_environment_then_mapping(tmp_path, monkeypatch):
     (tmp_path / "config.py").write_text(
-        "SITE_URL = 'https://from-instance.example'\nTIMEZONE = 'Europe/Paris'\n"
+        "SITE_URL = 'https://from-instance.example'\nMAIL_SENDER = 'instance@x.org'\n"
     )
     monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("BLOG_TIMEZONE", "Asia/Tokyo")
+    monkeypatch.setenv("BLOG_MAIL_SENDER", "environment@x.org")
     monkeypatch.setenv("BLOG_AKISMET_TIMEOUT", "1.5")
-    app = create_app({"SECRET_KEY": "x" * 32, "POSTS_PER_PAGE": 3})
+    app = create_app({"SECRET_KEY": "x" * 32, "COMMENTS_PER_PAGE": 3})
     assert app.config["SITE_URL"] == "https://from-instance.example"
-    assert app.config["TIMEZONE"] == "Asia/Tokyo"
+    assert app.config["MAIL_SENDER"] == "environment@x.org"
     assert app.config["AKISMET_TIMEOUT"] == 1.5
-    assert app.config["POSTS_PER_PAGE"] == 3
+    assert app.config["COMMENTS_PER_PAGE"] == 3
 
 
 def test_development_secret_is_generated_once(tmp_path, monkeypatch):

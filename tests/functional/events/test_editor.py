@@ -148,6 +148,24 @@ def test_bad_times_are_reported_next_to_the_field(app, client, make_user, auth):
         assert db.session.scalar(select(Post)) is None
 
 
+def test_a_bad_link_in_a_row_is_shown_at_the_top_and_nothing_is_saved(
+    app, client, make_user, auth
+):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    response = post_form(
+        client,
+        "/dashboard/events/new",
+        seed_form(**{"sponsors-0-url": "javascript:alert(1)"}, featured_image=None),
+    )
+    page = response.get_data(True)
+    assert response.status_code == 200
+    assert re.search(r'role="alert">Give a full address starting with https://', page)
+    assert "Programme on Conflict and Cooperation" in page  # everything kept
+    with app.app_context():
+        assert db.session.scalar(select(Post)) is None
+
+
 def test_add_another_row_without_javascript(app, client, make_user, auth):
     make_user(Role.EDITOR, "ed")
     auth.login("ed")

@@ -1,4 +1,4 @@
-"""The calendar module: .ics files, "Add to calendar" links, "when", JSON-LD.
+"""blog.events.calendar: .ics files and the "Add to calendar" links.
 
 Most tests build events in memory (no database); the SEQUENCE test saves
 through the service, since it is the service that counts versions.
@@ -11,81 +11,14 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 
 from blog import events
-from blog.events import calendar, schema
+from blog.events import calendar
 from blog.events.when import when
 from blog.extensions import db
-from blog.models import (
-    Event,
-    EventPerson,
-    EventSponsor,
-    Post,
-    Role,
-    Taxonomy,
-    Term,
-    User,
-)
+from blog.models import Post, Role, User
 from tests.fixtures_events import event_input
-
-SITE = "https://blog.example.org"
-NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
-
-
-def make(
-    start: datetime,
-    end: datetime,
-    *,
-    zone: str = "America/New_York",
-    all_day: bool = False,
-    post_id: int = 7,
-    **fields,
-) -> Post:
-    """An unsaved event post; times given in UTC."""
-    post = Post(
-        id=post_id,
-        kind="event",
-        title="Bridges & <Talks>",
-        slug="bridges",
-        body_html="<p>Two <em>voices</em>, one table.</p>",
-        terms=[],
-        updated_at=NOW,
-    )
-    post.event = Event(
-        starts_at=start,
-        ends_at=end,
-        timezone=zone,
-        all_day=all_day,
-        status=fields.pop("status", "scheduled"),
-        sequence=fields.pop("sequence", 0),
-        venue_name=fields.pop("venue_name", "Hall of Maps"),
-        venue_address=fields.pop("venue_address", "1 Quay Street"),
-        room=fields.pop("room", "Room 220"),
-        online_url=fields.pop("online_url", ""),
-        contact_name=fields.pop("contact_name", "Dana Lee"),
-        contact_email=fields.pop("contact_email", "dana@example.org"),
-        people=fields.pop("people", []),
-        sponsors=fields.pop("sponsors", []),
-        **fields,
-    )
-    return post
-
-
-def parse(post: Post) -> icalendar.Event:
-    cal = calendar.calendar(
-        [post],
-        url_for_post=lambda p: f"{SITE}/events/{p.slug}/",
-        site_url=SITE,
-        now=NOW,
-    )
-    parsed = icalendar.Calendar.from_ical(calendar.ics(cal))
-    (item,) = parsed.walk("VEVENT")
-    return item
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+from tests.unit.events.helpers import NOW, SITE, make, parse, utc
 
 
 def test_the_ics_file_parses_and_holds_every_property():
@@ -223,42 +156,6 @@ def test_all_day_events_are_dates_with_an_exclusive_end():
     assert when(post.event) == "Thursday, June 20 – Friday, June 21, 2024, all day"
 
 
-def test_a_one_day_all_day_event():
-    zone = ZoneInfo("Europe/Paris")
-    start = datetime(2024, 6, 20, tzinfo=zone).astimezone(UTC)
-    post = make(start, start + timedelta(days=1), zone="Europe/Paris", all_day=True)
-    assert when(post.event) == "Thursday, June 20, 2024, all day"
-
-
-def test_cancelled_events_say_so():
-    post = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21), status="cancelled")
-    assert str(parse(post)["status"]) == "CANCELLED"
-    data = schema.json_ld(post, url=SITE)
-    assert data["eventStatus"] == "https://schema.org/EventCancelled"
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "expected"),
-    [
-        ((16, 0), (17, 30), "Thursday, March 14, 2024, 4:00–5:30 p.m. EDT"),
-        ((11, 0), (12, 30), "Thursday, March 14, 2024, 11:00 a.m.–12:30 p.m. EDT"),
-        ((9, 15), (10, 0), "Thursday, March 14, 2024, 9:15–10:00 a.m. EDT"),
-    ],
-)
-def test_when_reads_like_a_sentence(start, end, expected):
-    zone = ZoneInfo("America/New_York")
-    post = make(
-        datetime(2024, 3, 14, *start, tzinfo=zone).astimezone(UTC),
-        datetime(2024, 3, 14, *end, tzinfo=zone).astimezone(UTC),
-    )
-    assert when(post.event) == expected
-
-
-def test_zones_without_an_abbreviation_show_their_offset():
-    post = make(utc(2024, 3, 14, 13), utc(2024, 3, 14, 14), zone="America/Sao_Paulo")
-    assert when(post.event).endswith("10:00–11:00 a.m. UTC-03:00")
-
-
 def test_sequence_grows_with_each_save(app, make_user):
     editor = make_user(Role.EDITOR)
     with app.app_context():
@@ -294,65 +191,3 @@ def test_a_feed_holds_every_event_and_one_vtimezone_per_zone():
         "Europe/Berlin",
     ]
     assert str(parsed["x-wr-calname"]) == "Events"
-
-
-def test_json_ld_describes_the_event():
-    post = make(
-        utc(2024, 3, 14, 20),
-        utc(2024, 3, 14, 21, 30),
-        online_url="https://meet.example/abc",
-        people=[
-            EventPerson(role="speaker", name="Ana Ruiz", affiliation="Harbor U"),
-            EventPerson(role="moderator", name="Ben Okafor", affiliation="Lakeside"),
-        ],
-        sponsors=[EventSponsor(name="Peace Lab", url="https://peace.example")],
-    )
-    post.terms = [
-        Term(taxonomy=Taxonomy.AUDIENCE, name="Students", slug="students"),
-        Term(taxonomy=Taxonomy.UNIT, name="Policy Institute", slug="policy-institute"),
-    ]
-    data = schema.json_ld(
-        post, url=SITE + "/events/bridges/", image_url=SITE + "/media/x.png"
-    )
-    assert data["@type"] == "Event" and data["name"] == "Bridges & <Talks>"
-    assert data["startDate"] == "2024-03-14T16:00:00-04:00"
-    assert data["endDate"] == "2024-03-14T17:30:00-04:00"
-    assert data["eventStatus"] == "https://schema.org/EventScheduled"
-    assert data["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
-    assert data["location"][0]["@type"] == "Place"
-    assert data["location"][1] == {
-        "@type": "VirtualLocation",
-        "url": "https://meet.example/abc",
-    }
-    assert data["performer"] == [
-        {
-            "@type": "Person",
-            "name": "Ana Ruiz",
-            "affiliation": {"@type": "Organization", "name": "Harbor U"},
-        }
-    ]
-    assert data["organizer"] == [{"@type": "Organization", "name": "Policy Institute"}]
-    assert data["sponsor"][0]["url"] == "https://peace.example"
-    assert data["audience"] == [{"@type": "Audience", "audienceType": "Students"}]
-    assert data["image"] == [SITE + "/media/x.png"]
-    assert data["description"] == "Two voices, one table."
-    assert data["url"] == SITE + "/events/bridges/"
-
-
-def test_postponed_is_tentative_and_moved_online_is_an_online_event():
-    postponed = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21), status="postponed")
-    assert str(parse(postponed)["status"]) == "TENTATIVE"
-    assert schema.json_ld(postponed, url=SITE)["eventStatus"].endswith("EventPostponed")
-    online = make(
-        utc(2024, 3, 14, 20),
-        utc(2024, 3, 14, 21),
-        status="moved_online",
-        online_url="https://meet.example/x",
-    )
-    data = schema.json_ld(online, url=SITE)
-    assert data["eventStatus"] == "https://schema.org/EventMovedOnline"
-    assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
-    assert data["location"] == {
-        "@type": "VirtualLocation",
-        "url": "https://meet.example/x",
-    }

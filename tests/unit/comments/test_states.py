@@ -1,4 +1,5 @@
-"""The comment state machine: every allowed and refused transition, audit rows."""
+"""blog.comments.states: every allowed and refused transition, audit rows, and
+the words of each moderation action."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from blog.comments import states as comment_state
-from blog.comments import submit as comments
-from blog.comments import threads
-from blog.comments.states import ACTIONS, DELETABLE, TRANSITIONS, TransitionRefused
+from blog.comments.states import (
+    ACTIONS,
+    DELETABLE,
+    TRANSITIONS,
+    Action,
+    TransitionRefused,
+)
 from blog.errors import PermissionDenied
 from blog.extensions import db
 from blog.models import Comment, CommentLogEntry, CommentStatus, Role, User
@@ -121,39 +126,29 @@ def test_describe_messages(app):
     assert comment_state.describe(event) == "Held for moderation: Contains 3 links"
 
 
-def test_form_timestamp(app):
-    from datetime import timedelta
-
-    from blog.models import utcnow
-
-    token = comments.form_token("secret", 7)
-    now = utcnow()
-    age = comments.form_age("secret", token, 7, now + timedelta(seconds=10))
-    assert age is not None and 9 <= age <= 11
-    assert comments.form_age("secret", token, 8, now) is None
-    assert comments.form_age("other", token, 7, now) is None
-    assert comments.form_age("secret", "garbage", 7, now) is None
+def test_action_labels_are_the_buttons_names():
+    assert [action.label for action in Action] == [
+        "Approve",
+        "Unapprove",
+        "Spam",
+        "Not Spam",
+        "Trash",
+        "Restore",
+        "Delete Permanently",
+    ]
 
 
-def test_content_hash_ignores_spacing_and_case_of_email():
-    a = comments.content_hash(1, "A@Example.net", "Same  words\n")
-    assert a == comments.content_hash(1, "a@example.net", "Same words")
-    assert a != comments.content_hash(2, "a@example.net", "Same words")
+def test_action_slugs_use_hyphens():
+    assert Action.NOT_SPAM.slug == "not-spam"
+    assert Action.APPROVE.slug == "approve"
+    assert [action.slug for action in Action if "_" in action.slug] == []
 
 
-def _c(id_: int, parent: int | None = None) -> Comment:
-    return Comment(id=id_, parent_id=parent)
+@pytest.mark.parametrize("action", list(Action))
+def test_from_slug_round_trips(action):
+    assert Action.from_slug(action.slug) is action
 
 
-def test_threads_cap_depth_and_page():
-    made = [_c(1), _c(2, 1), _c(3, 2), _c(4, 3), _c(5), _c(6)]
-    thread = threads.build(made, max_depth=2, per_page=2, page=None)
-    assert thread.pages == 2 and thread.page == 1 and thread.count == 6
-    first = thread.nodes[0]
-    assert first.comment.id == 1
-    assert [n.comment.id for n in first.children] == [2, 3, 4]  # flattened at depth 2
-    assert all(n.depth == 2 for n in first.children)
-    assert [n.comment.id for n in thread.nodes] == [1, 5]
-    last = threads.build(made, max_depth=2, per_page=2, page=9)
-    assert [n.comment.id for n in last.nodes] == [6]
-    assert threads.root_index(made, 4) == 0 and threads.root_index(made, 6) == 2
+@pytest.mark.parametrize("slug", ["not_spam", "nope", "", "Approve"])
+def test_from_slug_refuses_what_no_action_is_called(slug):
+    assert Action.from_slug(slug) is None

@@ -1,4 +1,4 @@
-"""blog.spam: the Akismet client (against the local server) and local rules."""
+"""blog.comments.akismet: the Akismet client, against the local server."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import time
 import pytest
 
 from blog.comments import akismet as spam
-from blog.comments import rules
-from blog.comments.settings import akismet_config
 from tests.akismet_server import VALID_KEY, AkismetServer
 
 
@@ -84,38 +82,9 @@ def test_verify_key(server):
     assert spam.verify_key(conf_for(server), "wrong") is False
 
 
-def test_config_precedence():
-    config = {
-        "AKISMET_API_KEY": "from-config",
-        "SITE_URL": "http://site",
-        "ENV": "production",
-    }
-    conf = akismet_config(config, {"akismet_api_key": ""})
-    assert conf.key == "from-config" and conf.blog_url == "http://site"
-    assert conf.is_test is False and conf.enabled
-    conf = akismet_config(config, {"akismet_api_key": "from-dashboard"})
-    assert conf.key == "from-dashboard"
-    assert not akismet_config({}, {}).enabled
-
-
 def test_redirect_transport_keeps_path_and_prefix(server):
     conf = spam.AkismetConfig(
         VALID_KEY, "http://b", api_url=server.url + "/", timeout=1
     )
     assert spam.check(conf, PARAMS) == spam.Verdict.HAM
     assert server.requests[-1].path == "/1.1/comment-check"
-
-
-def test_count_links():
-    assert rules.count_links("no links here") == 0
-    assert rules.count_links("see https://a.example and www.b.example") == 2
-    assert rules.count_links("[x](http://a.example)") == 1
-
-
-def test_word_matching():
-    words = rules.word_list("  casino \n\nBad Phrase\n")
-    assert words == ["casino", "Bad Phrase"]
-    assert rules.matching_word(words, ["Visit the CASINOS"]) == "casino"
-    assert rules.matching_word(words, ["", "this is a bad phrase"]) == "Bad Phrase"
-    assert rules.matching_word(words, ["clean"]) is None
-    assert rules.matching_word([], ["anything"]) is None

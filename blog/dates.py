@@ -16,8 +16,10 @@ def day(value: date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def long_day(value: date) -> str:
-    """``Thursday, March 14, 2024``."""
+def long_day(value: date, *, with_year: bool = True) -> str:
+    """``Thursday, March 14, 2024`` (or ``Thursday, March 14``)."""
+    if not with_year:
+        return f"{value:%A}, {value:%B} {value.day}"
     return f"{value:%A}, {day(value)}"
 
 

@@ -17,8 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from blog import rendering
-from blog.comments import submit as comments_service
-from blog.comments.submit import content_hash
+from blog.comments.checks import content_hash, form_token
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Post, SpamCheck, utcnow
 from tests.akismet_server import VALID_KEY, AkismetServer
@@ -114,7 +113,7 @@ class PostComment:
             "email": email,
             "url": url,
             "comment": body,
-            "ts": comments_service.form_token(self.app.config["SECRET_KEY"], post.id),
+            "ts": form_token(self.app.config["SECRET_KEY"], post.id),
             **extra,
         }
         data = {k: v for k, v in data.items() if v is not None}

@@ -2,7 +2,8 @@
 
 A comment's way from the form to moderation stays in this package:
 
-- ``submit``: the form's checks, flood and duplicates; save first, then check;
+- ``checks``: the form's timestamp and fields, flood and duplicate rules;
+- ``submit``: save first, then check for spam;
 - ``akismet``: the Akismet client; ``rules``: its verdict and the Discussion
   rules decide the status;
 - ``states``: the state machine, its actions and their words, and the log;
@@ -12,19 +13,20 @@ A comment's way from the form to moderation stays in this package:
 - ``settings``: what the services need from the configuration.
 """
 
+from blog.comments.checks import CommentInvalid, Submission
 from blog.comments.settings import CommentSettings
 from blog.comments.states import Action, TransitionRefused
 from blog.comments.submit import (
-    CommentInvalid,
+    CommentError,
     CommentsClosed,
     Duplicate,
     Flooded,
-    Submission,
     submit_comment,
 )
 
 __all__ = [
     "Action",
+    "CommentError",
     "CommentInvalid",
     "CommentSettings",
     "CommentsClosed",

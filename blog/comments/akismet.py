@@ -21,11 +21,6 @@ from urllib.parse import urlsplit
 import akismet
 import httpx
 
-from blog.errors import require
-from blog.extensions import db
-from blog.models import User
-from blog.site.settings import can_manage_settings, change_settings
-
 log = logging.getLogger(__name__)
 
 
@@ -145,19 +140,3 @@ def verify_key(conf: AkismetConfig, key: str) -> bool | None:
     except (akismet.AkismetError, httpx.HTTPError, OSError) as error:
         log.warning("Akismet verify-key failed: %s", type(error).__name__)
         return None
-
-
-def verify_site_key(actor: User, conf: AkismetConfig) -> bool | None:
-    """Dashboard → Discussion → "Check the Akismet key": ask Akismet, and
-    remember an invalid key (one warning on every dashboard page). Commits.
-
-    :returns: ``True``/``False`` for a valid/invalid key, ``None`` when
-        Akismet could not be reached (nothing is stored).
-    :raises PermissionDenied: only admins change site settings.
-    """
-    require(can_manage_settings(actor))
-    db.session.commit()  # no transaction (no write lock) while Akismet answers
-    valid = verify_key(conf, conf.key)
-    if valid is not None:
-        change_settings(actor, {"akismet_key_invalid": not valid})
-    return valid

@@ -21,16 +21,16 @@ from sqlalchemy.orm import selectinload
 
 from blog import rendering
 from blog.comments import akismet
-from blog.comments.permissions import can_moderate, moderated_by
-from blog.comments.settings import CommentSettings
-from blog.comments.states import Action, TransitionRefused, record, transition
-from blog.comments.submit import (
+from blog.comments.checks import (
     CommentInvalid,
     Submission,
     checked_html,
     content_hash,
     is_duplicate,
 )
+from blog.comments.permissions import can_moderate, moderated_by
+from blog.comments.settings import CommentSettings
+from blog.comments.states import Action, TransitionRefused, record, transition
 from blog.database import contains
 from blog.errors import require
 from blog.extensions import db

@@ -20,7 +20,7 @@ def when(event: Event) -> str:
         if last == start.date():
             return f"{long_day(start.date())}, all day"
         if last.year == start.year:
-            first = f"{start:%A}, {start:%B} {start.day}"
+            first = long_day(start, with_year=False)
             return f"{first} {EN_DASH} {long_day(last)}, all day"
         return f"{long_day(start.date())} {EN_DASH} {long_day(last)}, all day"
     if start.date() == end.date():

@@ -126,3 +126,11 @@ class TermForm(FlaskForm):
     description = TextAreaField(
         "Description", validators=[Optional(), Length(max=2000)]
     )
+
+    def values(self) -> dict[str, str]:
+        """Name, slug and description as the taxonomy service takes them."""
+        return {
+            "name": self.name.data or "",
+            "slug": self.slug.data or "",
+            "description": self.description.data or "",
+        }

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from sqlalchemy import select
 
 from blog import rendering
+from blog.comments import akismet
 from blog.errors import FieldError, require
 from blog.extensions import db
 from blog.models import Role, Setting, User
@@ -143,6 +144,22 @@ def save_discussion(
     if changed.get("akismet_api_key") != current.get("akismet_api_key"):
         changed["akismet_key_invalid"] = False
     change_settings(actor, changed)
+
+
+def check_akismet_key(actor: User, conf: akismet.AkismetConfig) -> bool | None:
+    """Discussion → "Check the Akismet key": ask Akismet, and remember an
+    invalid key (one warning on every dashboard page). Commits.
+
+    :returns: ``True``/``False`` for a valid/invalid key, ``None`` when
+        Akismet could not be reached (nothing is stored).
+    :raises PermissionDenied: only admins change site settings.
+    """
+    require(can_manage_settings(actor))
+    db.session.commit()  # no transaction (no write lock) while Akismet answers
+    valid = akismet.verify_key(conf, conf.key)
+    if valid is not None:
+        change_settings(actor, {"akismet_key_invalid": not valid})
+    return valid
 
 
 def rerender_privacy() -> bool:

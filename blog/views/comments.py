@@ -27,6 +27,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from blog.comments import (
+    CommentError,
     CommentInvalid,
     Duplicate,
     Flooded,
@@ -34,14 +35,8 @@ from blog.comments import (
     submit_comment,
     threads,
 )
-from blog.comments.submit import (
-    CommentError,
-    comments_open,
-    form_age,
-    form_token,
-    held_comment,
-    open_post,
-)
+from blog.comments.checks import comments_open, form_age, form_token
+from blog.comments.submit import held_comment, open_post
 from blog.extensions import comment_rate, csrf, limiter
 from blog.forms.comments import CommentForm
 from blog.forms.common import show_errors

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import Select
 
+from blog import dates
 from blog.comments.threads import approved_counts
 from blog.events.listings import upcoming_summary
 from blog.models import Post, PostKind, Taxonomy
@@ -105,4 +106,4 @@ def month_archive(year: int, month: int) -> ResponseReturnValue:
         abort(404)
     query = reading.in_period(current_zone(), year, month)
     start, _ = reading.period_bounds(current_zone(), year, month)
-    return render_listing(query, heading=f"Month: {start:%B} {year}")
+    return render_listing(query, heading=f"Month: {dates.month(start)}")

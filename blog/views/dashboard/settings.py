@@ -7,13 +7,13 @@ from flask import Blueprint, current_app, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from blog.comments.akismet import verify_site_key
 from blog.extensions import csrf
 from blog.forms.common import ActionForm
 from blog.forms.site import DiscussionForm, PromoForm, SettingsForm
 from blog.site import (
     can_manage_settings,
     change_settings,
+    check_akismet_key,
     current_promo,
     save_discussion,
     save_promo,
@@ -77,7 +77,7 @@ def verify_key() -> ResponseReturnValue:
     if not conf.key:
         flash("There is no Akismet key to check yet.", "error")
     else:
-        flash(*KEY_CHECKED[verify_site_key(current_user, conf)])
+        flash(*KEY_CHECKED[check_akismet_key(current_user, conf)])
     return redirect(url_for(".edit_discussion"))
 
 

@@ -66,13 +66,7 @@ def edit(kind: str, term_id: int) -> ResponseReturnValue:
     form = TermForm(obj=term)
     return form_page(
         form,
-        lambda: rename_term(
-            current_user,
-            term,
-            form.name.data or "",
-            form.slug.data or "",
-            form.description.data or "",
-        ),
+        lambda: rename_term(current_user, term, **form.values()),
         template="dashboard/terms/edit.html",
         done="Saved.",
         then=url_for(".index", kind=kind),

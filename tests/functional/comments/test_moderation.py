@@ -491,7 +491,7 @@ def test_edit_refreshes_the_duplicate_check(
         f"/dashboard/comments/{first.id}/edit", data={**edit, "comment": "Edited words"}
     )
     with app.app_context():
-        from blog.comments.submit import content_hash
+        from blog.comments.checks import content_hash
 
         saved = db.session.get(Comment, first.id)
         assert saved.body_source == "Edited words"

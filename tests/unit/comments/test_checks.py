@@ -1,8 +1,8 @@
-"""blog.comments.submit: the form's signed timestamp and the duplicate hash."""
+"""blog.comments.checks: the form's signed timestamp and the duplicate hash."""
 
 from __future__ import annotations
 
-from blog.comments import submit as comments
+from blog.comments import checks as comments
 
 
 def test_form_timestamp(app):

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from blog import create_app, publishing
+from blog import create_app
 from blog.extensions import db
 from blog.models import Post, Role, User, utcnow
+from blog.posts import publishing
 
 
 def build_site(posts: int) -> tuple:  # type: ignore[type-arg]

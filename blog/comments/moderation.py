@@ -35,10 +35,10 @@ from blog.database import contains
 from blog.errors import require
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, SpamCheck, User, utcnow
-from blog.validation import email_address
 
 #: How many comments one bulk action takes at most.
 BULK_LIMIT = 200
+ALREADY_SAID = "You've already said that."
 
 
 def queue(actor: User, status: str = "", search: str = "") -> Select[Comment]:
@@ -186,7 +186,7 @@ def edit_comment(actor: User, comment: Comment, data: Submission) -> None:
     """
     require(can_moderate(actor, comment))
     html = checked_html(data, None)
-    email = email_address(data.email)
+    email = data.email.strip()  # checked by checked_html, stored as typed
     digest = content_hash(comment.post_id, email, data.body)
     if is_duplicate(comment.post_id, digest, other_than=comment.id):
         raise CommentInvalid(
@@ -218,6 +218,9 @@ def reply(
     """
     require(can_moderate(actor, parent))
     html = checked_html(Submission(body=body), actor)
+    digest = content_hash(parent.post_id, actor.email, body)
+    if is_duplicate(parent.post_id, digest):
+        raise CommentInvalid({"comment": ALREADY_SAID})
     if parent.status == CommentStatus.PENDING:
         transition(actor, parent, Action.APPROVE)
     if parent.status != CommentStatus.APPROVED:
@@ -235,15 +238,16 @@ def reply(
         spam_check=SpamCheck.UNCHECKED,
         submitted_at=now or utcnow(),
         token=secrets.token_urlsafe(32),
-        content_hash=content_hash(parent.post_id, actor.email, body),
+        content_hash=digest,
         submitted={},
     )
-    db.session.add(answer)
-    record(answer, "staff_approved")
-    record(parent, "reply", actor=actor)
     try:
+        with db.session.no_autoflush:  # flushed by the commit, inside the try
+            db.session.add(answer)
+            record(answer, "staff_approved")
+            record(parent, "reply", actor=actor)
         db.session.commit()
-    except IntegrityError:  # the unique (post, content hash) index
+    except IntegrityError:  # the same reply, sent twice at once
         db.session.rollback()
-        raise CommentInvalid({"comment": "You've already said that."}) from None
+        raise CommentInvalid({"comment": ALREADY_SAID}) from None
     return answer

@@ -44,8 +44,8 @@ class CommentSettings:
             flood_seconds=int(config.get("COMMENT_FLOOD_SECONDS") or 0),
             min_form_seconds=float(config.get("COMMENT_MIN_SECONDS") or 0),
             max_form_age=float(config.get("COMMENT_MAX_FORM_AGE") or 86400),
-            retry_days=int(config.get("AKISMET_RETRY_DAYS") or 15),
-            retention_days=int(config.get("SPAM_RETENTION_DAYS") or 15),
+            retry_days=int(config.get("AKISMET_RETRY_DAYS", 15)),
+            retention_days=int(config.get("SPAM_RETENTION_DAYS", 15)),
         )
 
 

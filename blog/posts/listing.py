@@ -32,7 +32,7 @@ def dashboard_posts(
         query = query.where(Post.author_id == actor.id)
     elif author_id:
         query = query.where(Post.author_id == author_id)
-    if status in set(PostStatus):
+    if status:  # an unknown status finds nothing
         query = query.where(Post.status == status)
     else:
         query = query.where(Post.status != PostStatus.TRASH)

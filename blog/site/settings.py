@@ -38,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "comments_close_after_days": 0,  # 0: never close
     "akismet_api_key": "",  # overrides the AKISMET_API_KEY config key when set
     "akismet_key_invalid": False,  # set when Akismet refuses the key
-    "privacy_text": "",  # empty: the default text in templates/public/privacy.html
+    "privacy_text": "",  # empty: the default text in templates/comments/privacy.html
     "privacy_html": "",  # privacy_text rendered when saved
 }
 

@@ -70,9 +70,7 @@ def login() -> ResponseReturnValue:
         try:
             user = _authenticate(form)
         except LoginThrottled:
-            flash(
-                "Too many failed attempts. Wait a few minutes and try again.", "error"
-            )
+            flash(THROTTLED, "error")
             return render_template("auth/login.html", form=form), 429
         if user is not None:
             _start_session(user, remember=bool(form.remember.data))

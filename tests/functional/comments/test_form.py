@@ -108,6 +108,17 @@ def test_previously_approved_author_is_approved(
     assert rows(app)[-1].status == "pending"
 
 
+def test_the_email_is_kept_as_typed_so_returning_authors_match(
+    app, make_post, make_comment, post_comment
+):
+    post = make_post("Talks")
+    make_comment(post, name="Ann", email="Ann@Example.ORG")
+    post_comment(post, "Me again", name="Ann", email=" Ann@Example.ORG ")
+    latest = rows(app)[-1]
+    assert latest.author_email == "Ann@Example.ORG"
+    assert latest.status == "approved"
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

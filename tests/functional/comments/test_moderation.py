@@ -215,6 +215,20 @@ def test_reply_approves_and_threads(app, client, make_post, make_comment, editor
     assert "Answer." in public.split(f'id="comment-{parent.id}"')[1]
 
 
+def test_the_same_reply_twice_is_refused_next_to_the_field(
+    app, client, make_post, make_comment, editor
+):
+    parent = make_comment(make_post("Talks"), "Question?")
+    url = f"/dashboard/comments/{parent.id}/reply"
+    assert client.post(url, data={"comment": "Answer."}).status_code == 302
+    again = client.post(url, data={"comment": "Answer."})
+    assert again.status_code == 200
+    assert "You&#39;ve already said that." in again.get_data(as_text=True)
+    with app.app_context():
+        replies = select(Comment).where(Comment.parent_id == parent.id)
+        assert len(db.session.scalars(replies).all()) == 1
+
+
 def test_authors_moderate_only_their_own_posts(
     app, client, make_user, make_post, make_comment, auth
 ):

@@ -162,6 +162,8 @@ def test_posts_list_filters_and_search(client, make_user, make_post, auth):
     assert "Carrots" in by_category and "Apples and pears" not in by_category
     no_match = client.get("/dashboard/posts/?q=100%25").get_data(as_text=True)
     assert "No posts found." in no_match
+    unknown = client.get("/dashboard/posts/?status=bogus")
+    assert unknown.status_code == 200 and "No posts found." in unknown.get_data(True)
 
 
 def test_dashboard_home_counts_and_drafts(client, make_user, make_post, auth):

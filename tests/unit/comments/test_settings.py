@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blog.comments.settings import akismet_config
+from blog.comments.settings import CommentSettings, akismet_config
 
 
 def test_config_precedence():
@@ -17,3 +17,22 @@ def test_config_precedence():
     conf = akismet_config(config, {"akismet_api_key": "from-dashboard"})
     assert conf.key == "from-dashboard"
     assert not akismet_config({}, {}).enabled
+
+
+def test_comment_settings_come_from_the_configuration_and_the_site():
+    config = {
+        "SITE_URL": "https://blog.example.org/",
+        "MAIL_SERVER": "smtp.example.org",
+        "COMMENT_FLOOD_SECONDS": 30,
+        "SPAM_RETENTION_DAYS": 0,
+        "AKISMET_RETRY_DAYS": 2,
+    }
+    settings = CommentSettings.from_app(config, {"comments_max_links": 4})
+    assert settings.site_url == "https://blog.example.org"
+    assert settings.mail.enabled and settings.mail.server == "smtp.example.org"
+    assert settings.flood_seconds == 30 and settings.site["comments_max_links"] == 4
+    assert settings.retention_days == 0  # zero means at once, not the default
+    assert settings.retry_days == 2
+    defaults = CommentSettings.from_app({}, {})
+    assert (defaults.retention_days, defaults.retry_days) == (15, 15)
+    assert not defaults.mail.enabled and not defaults.akismet.enabled

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, select, true
 from blog.models import EDITOR_ROLES, Comment, Post, Role, User
 
 
-def _staff(user: Any) -> User | None:
+def staff_member(user: Any) -> User | None:
     """The logged-in account (``current_user`` or a ``User``), or ``None``
     for an anonymous reader."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -22,7 +22,7 @@ def _staff(user: Any) -> User | None:
 
 def is_moderator_of(user: Any, post: Post) -> bool:
     """Moderators of a post's comments skip the flood rule and are approved."""
-    staff = _staff(user)
+    staff = staff_member(user)
     if staff is None:
         return False
     return staff.role in EDITOR_ROLES or (
@@ -35,13 +35,13 @@ def can_moderate(user: Any, comment: Comment) -> bool:
 
 
 def can_moderate_all(user: Any) -> bool:
-    staff = _staff(user)
+    staff = staff_member(user)
     return staff is not None and staff.role in EDITOR_ROLES
 
 
 def can_moderate_some(user: Any) -> bool:
     """Whether the user sees the comments area of the dashboard at all."""
-    staff = _staff(user)
+    staff = staff_member(user)
     return staff is not None and staff.role in EDITOR_ROLES | {Role.AUTHOR}
 
 

@@ -31,7 +31,7 @@ from blog.comments.checks import (
     hold_reason,
     is_duplicate,
 )
-from blog.comments.permissions import is_moderator_of
+from blog.comments.permissions import is_moderator_of, staff_member
 from blog.comments.rules import apply_verdict, note_key_state
 from blog.comments.settings import CommentSettings
 from blog.comments.states import record
@@ -119,7 +119,7 @@ def submit_comment(
     now = now or utcnow()
     if not comments_open(post, settings.site, now):
         raise CommentsClosed
-    staff = actor if actor is not None and actor.is_authenticated else None
+    staff = staff_member(actor)
     moderator = is_moderator_of(staff, post)
     comment = _new_comment(post, data, staff, moderator, settings, now)
     params = akismet_params(comment, post, data)

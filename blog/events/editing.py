@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
 from blog.errors import FieldError
@@ -47,6 +47,8 @@ TEXT_LIMITS = {
     "contact_phone": 50,
 }
 URL_FIELDS = ("online_url", "registration_url")
+#: The longest name or affiliation in a row of people or sponsors.
+ROW_TEXT_MAX = 200
 
 
 @dataclass
@@ -129,7 +131,8 @@ def event_times(data: EventInput) -> tuple[datetime, datetime]:
 def validate_event(data: EventInput) -> dict[str, Any]:
     """Check everything an event adds to a post; nothing is written.
 
-    :returns: the event's columns, cleaned.
+    :returns: the event's columns, cleaned, with its people and sponsors as
+        new rows (rows without a name are dropped, once checked).
     :raises PostError: with the field at fault.
     """
     starts_at, ends_at = event_times(data)
@@ -148,13 +151,8 @@ def validate_event(data: EventInput) -> dict[str, Any]:
             {name: http_url(getattr(data, name), name) for name in URL_FIELDS}
         )
         values["contact_email"] = _contact_email(data.contact_email)
-        for person in data.people:
-            http_url(person.url, "people")
-            single_line(person.name, "people", max_length=200)
-            single_line(person.affiliation, "people", max_length=200)
-        for sponsor in data.sponsors:
-            http_url(sponsor.url, "sponsors")
-            single_line(sponsor.name, "sponsors", max_length=200)
+        values["people"] = _numbered([_person(person) for person in data.people])
+        values["sponsors"] = _numbered([_sponsor(sponsor) for sponsor in data.sponsors])
     except FieldError as error:
         raise PostError(str(error), error.field) from error
     return values | {
@@ -165,6 +163,33 @@ def validate_event(data: EventInput) -> dict[str, Any]:
         "status": EventStatus(data.status),
         "accommodations_deadline": data.accommodations_deadline,
     }
+
+
+def _person(person: PersonInput) -> EventPerson:
+    return EventPerson(
+        role=PersonRole(person.role),
+        name=single_line(person.name, "people", max_length=ROW_TEXT_MAX),
+        affiliation=single_line(person.affiliation, "people", max_length=ROW_TEXT_MAX),
+        url=http_url(person.url, "people"),
+    )
+
+
+def _sponsor(sponsor: SponsorInput) -> EventSponsor:
+    return EventSponsor(
+        name=single_line(sponsor.name, "sponsors", max_length=ROW_TEXT_MAX),
+        url=http_url(sponsor.url, "sponsors"),
+    )
+
+
+Row = TypeVar("Row", EventPerson, EventSponsor)
+
+
+def _numbered(rows: list[Row]) -> list[Row]:
+    """The rows that have a name, numbered in the order given."""
+    named = [row for row in rows if row.name]
+    for position, row in enumerate(named):
+        row.position = position
+    return named
 
 
 def _contact_email(value: str) -> str:
@@ -239,22 +264,4 @@ def _apply_details(
     post.event = event
     for name, value in values.items():
         setattr(event, name, value)
-    event.people = [
-        EventPerson(
-            role=PersonRole(person.role),
-            name=" ".join(person.name.split()),
-            affiliation=" ".join(person.affiliation.split()),
-            url=person.url.strip(),
-            position=index,
-        )
-        for index, person in enumerate(p for p in data.people if p.name.strip())
-    ]
-    event.sponsors = [
-        EventSponsor(
-            name=" ".join(sponsor.name.split()),
-            url=sponsor.url.strip(),
-            position=index,
-        )
-        for index, sponsor in enumerate(s for s in data.sponsors if s.name.strip())
-    ]
     event.sequence += 1  # a new event starts at -1, so its first version is 0

@@ -36,6 +36,7 @@ from blog.comments import (
     threads,
 )
 from blog.comments.checks import comments_open, form_age, form_token
+from blog.comments.permissions import staff_member
 from blog.comments.submit import held_comment, open_post
 from blog.extensions import comment_rate, csrf, limiter
 from blog.forms.comments import CommentForm
@@ -77,10 +78,6 @@ class Discussion:
         return "Author" if comment.user_id == self.post.author_id else "Staff"
 
 
-def _viewer(viewer: Any) -> User | None:
-    return viewer if viewer is not None and viewer.is_authenticated else None
-
-
 def _remembered() -> dict[str, str]:
     """The name, email and website this browser asked us to remember."""
     raw = request.cookies.get(REMEMBER_COOKIE)
@@ -114,7 +111,7 @@ def comment_context(
     :param viewer: ``current_user``; logged-in staff comment as themselves.
     :param form: a submitted form to show again with its errors.
     """
-    staff = _viewer(viewer)
+    staff = staff_member(viewer)
     is_open = comments_open(post, current_settings(), utcnow())
     thread = _thread(post)
     parent_id = form.parent_id if form else request.args.get("replytocom", type=int)
@@ -190,7 +187,7 @@ def _form_page(
 def submit(post_id: int) -> ResponseReturnValue:
     now = utcnow()
     post = open_post(post_id, current_settings(), now) or abort(404)
-    staff = _viewer(current_user)
+    staff = staff_member(current_user)
     form = CommentForm().for_staff() if staff else CommentForm()
     if not form.validate_on_submit():
         return _form_page(post, form, 400)

@@ -15,27 +15,33 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from blog.accounts import needs_setup
+from blog.comments.moderation import pending_count
 from blog.comments.permissions import can_moderate_some
 from blog.posts.listing import recent_drafts, status_counts
 from blog.posts.permissions import can_manage_terms
 from blog.site import can_manage_settings
+from blog.views.context import current_settings
 from blog.views.dashboard import comments, events, posts, settings, terms
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 for child in (posts.bp, events.bp, comments.bp, terms.bp, *settings.BLUEPRINTS):
     bp.register_blueprint(child)
-bp.context_processor(comments.nav_counts)
 
 
 @bp.context_processor
-def permissions() -> dict[str, Any]:
+def menus() -> dict[str, Any]:
     """What the logged-in person may do, for the menus (templates never
-    compare role names)."""
+    compare role names); the pending count beside "Comments" (one query) and
+    whether to warn that Akismet refused the key (from the cached settings)."""
     staff = current_user.is_authenticated
+    moderate = staff and can_moderate_some(current_user)
     return {
-        "can_moderate": staff and can_moderate_some(current_user),
+        "can_moderate": moderate,
         "can_manage_terms": staff and can_manage_terms(current_user),
         "can_manage_settings": staff and can_manage_settings(current_user),
+        "pending_comments": pending_count(current_user) if moderate else None,
+        "akismet_key_warning": moderate
+        and bool(current_settings().get("akismet_key_invalid")),
     }
 
 

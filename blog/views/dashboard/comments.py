@@ -20,7 +20,6 @@ from blog.comments.moderation import (
     edit_comment,
     moderate,
     moderate_ids,
-    pending_count,
     queue,
     status_counts,
 )
@@ -33,22 +32,11 @@ from blog.extensions import csrf, db
 from blog.forms.comments import BulkForm, CommentEditForm, ReplyForm
 from blog.forms.common import ActionForm
 from blog.models import Comment, CommentStatus
-from blog.views.context import comment_settings, current_settings
+from blog.views.context import comment_settings
 from blog.views.dashboard.access import abort_unless, load_comment
 from blog.views.form_page import form_page
 
 bp = Blueprint("comments", __name__, url_prefix="/comments")
-
-
-def nav_counts() -> dict[str, Any]:
-    """The pending count beside "Comments" in the dashboard menu (one query),
-    and whether to warn that Akismet refused the key (from cached settings)."""
-    if not current_user.is_authenticated or not can_moderate_some(current_user):
-        return {"pending_comments": None, "akismet_key_warning": False}
-    return {
-        "pending_comments": pending_count(current_user),
-        "akismet_key_warning": bool(current_settings().get("akismet_key_invalid")),
-    }
 
 
 @bp.before_request

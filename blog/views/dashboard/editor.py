@@ -31,6 +31,7 @@ NOUNS = {PostKind.ARTICLE: "Post", PostKind.EVENT: "Event"}
 class Editor(ABC, Generic[Form]):
     """What differs between the article and the event editor."""
 
+    kind: PostKind
     template: str
     form_class: type[Form]
 
@@ -56,10 +57,7 @@ class Editor(ABC, Generic[Form]):
 
 
 def add_editor_routes(
-    bp: Blueprint,
-    editor: Callable[[], Editor[Any]],
-    load: Callable[[int], Post],
-    noun: str,
+    bp: Blueprint, editor: Callable[[], Editor[Any]], load: Callable[[int], Post]
 ) -> None:
     """Register ``new``, ``edit`` (GET and POST) and the trash routes on ``bp``.
 
@@ -77,7 +75,7 @@ def add_editor_routes(
     def edit(post_id: int) -> ResponseReturnValue:
         return editor_page(editor(), load(post_id))
 
-    add_trash_routes(bp, load, noun)
+    add_trash_routes(bp, load, NOUNS[editor().kind])
 
 
 def editor_page(editor: Editor[Form], post: Post | None) -> ResponseReturnValue:

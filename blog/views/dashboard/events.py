@@ -25,6 +25,7 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 
 
 class EventEditor(Editor[EventForm]):
+    kind = PostKind.EVENT
     template = "dashboard/events/editor.html"
     form_class = EventForm
 
@@ -68,4 +69,4 @@ def index() -> ResponseReturnValue:
     )
 
 
-add_editor_routes(bp, EventEditor, load_event, "Event")
+add_editor_routes(bp, EventEditor, load_event)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from blog.extensions import db
 from blog.forms.common import ActionForm
 from blog.forms.posts import PostFilterForm, PostForm
-from blog.models import Post, Taxonomy
+from blog.models import Post, PostKind, Taxonomy
 from blog.posts import preview_post, save_post
 from blog.posts.listing import dashboard_posts, filter_choices, status_counts
 from blog.posts.permissions import can_see_all_posts
@@ -24,6 +24,7 @@ bp = Blueprint("posts", __name__, url_prefix="/posts")
 
 
 class ArticleEditor(Editor[PostForm]):
+    kind = PostKind.ARTICLE
     template = "dashboard/posts/editor.html"
     form_class = PostForm
 
@@ -60,4 +61,4 @@ def index() -> ResponseReturnValue:
     )
 
 
-add_editor_routes(bp, ArticleEditor, load_post, "Post")
+add_editor_routes(bp, ArticleEditor, load_post)

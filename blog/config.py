@@ -37,6 +37,21 @@ class DefaultConfig:
     MAIL_PORT = 25
     MAIL_SENDER = "blog@localhost"
     MAIL_TIMEOUT = 5.0
+    #: Mail waits in the outbox table and is sent after the response that
+    #: queued it (False: only by ``flask --app blog mail send`` from cron).
+    MAIL_SEND_AFTER_RESPONSE = True
+    #: A message is given up (kept as failed) after this many tries or days.
+    MAIL_MAX_ATTEMPTS = 20
+    MAIL_RETRY_DAYS = 3
+    #: Sent and failed messages are deleted after this many days.
+    MAIL_RETENTION_DAYS = 15
+    #: After this many consecutive Akismet failures (0: never), comments skip
+    #: Akismet for AKISMET_BREAKER_SECONDS and wait as unchecked; shared in
+    #: AKISMET_BREAKER_STORAGE: a redis:// URL, or "" for the database (or
+    #: Redis when RATELIMIT_STORAGE_URI is one).
+    AKISMET_BREAKER_FAILURES = 3
+    AKISMET_BREAKER_SECONDS = 300
+    AKISMET_BREAKER_STORAGE = ""
     #: Comments: seconds between two comments from one IP or email address.
     COMMENT_FLOOD_SECONDS = 15
     #: A form sent back faster than this (seconds) is held for moderation.
@@ -54,15 +69,26 @@ class DefaultConfig:
     PROXY_FIX_X_FOR = 0
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     UPLOAD_MAX_PIXELS = 40_000_000
+    #: Most memory decoding one upload may take, estimated from its header.
+    UPLOAD_MAX_DECODE_BYTES = 160 * 1024 * 1024
+    #: Longest side of a stored image (pixels); larger uploads are scaled down.
+    UPLOAD_MAX_SIDE = 2560
     WTF_CSRF_TIME_LIMIT = 3600 * 6
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 3600 * 24 * 30
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_IP = 20
-    LOGIN_FAILURE_WINDOW = 15 * 60
+    #: Login throttling (stored in the database): failed logins are counted
+    #: per account tried from one address and per address. Past the free
+    #: failures, each failure makes the next try from there wait, doubling
+    #: from LOGIN_FIRST_DELAY up to LOGIN_MAX_DELAY (seconds); a counter is
+    #: forgotten LOGIN_FORGET_AFTER seconds after its last wait ends.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_FREE_FAILURES_PER_IP = 20
+    LOGIN_FIRST_DELAY = 5
+    LOGIN_MAX_DELAY = 15 * 60
+    LOGIN_FORGET_AFTER = 3600
 
 
 def apply_secret_key(app: Flask) -> None:

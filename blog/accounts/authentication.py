@@ -1,97 +1,295 @@
-"""Logging in and out: throttled password checks, and ending sessions."""
+"""Logging in and out: throttled password checks, and ending sessions.
+
+Throttling slows an attacker down without locking the owner out. Failed
+logins are counted per *pair* (one account tried from one address) and per
+address, in the ``login_throttles`` table so that every worker sees them.
+The account is the user the login names, typed as username or email in any
+case, or else the login text itself, so unknown users are throttled exactly
+like known ones. The first few failures are free; each further one makes
+the next try from that pair or address wait, doubling up to a cap, and a
+try inside the wait is refused without checking the password. Nothing is
+counted for the account as a whole: the owner logging in from another
+address never waits for a stranger's failures.
+
+A try is claimed *before* the slow password hash, by one atomic upsert per
+scope that counts it as a failure (and sets the wait that failure earns)
+only while the scope is not waiting, so concurrent guesses cannot all slip
+through. The claim is committed before the hash, so no write lock is held
+while hashing. A right password then takes its claim back: the pair's
+counter is cleared and the address's failure refunded.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, case, delete, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from blog.accounts import passwords
 from blog.extensions import db
-from blog.models import LoginFailure, User, utcnow
+from blog.models import LoginThrottle, User, utcnow
+from blog.models.base import UTCDateTime
+
+#: Doublings of the delay at most (the cap is normally reached long before).
+MAX_DOUBLINGS = 32
+#: Expired counters deleted by one login at most.
+PURGE_BATCH = 500
 
 
 class LoginThrottled(Exception):
-    """Too many recent failures for this account or address."""
+    """Too many recent failures for this account from this address, or for
+    this address: the try was refused without checking the password."""
+
+    def __init__(self, wait: timedelta) -> None:
+        super().__init__(f"login throttled for {wait}")
+        self.wait = wait
+
+    @property
+    def seconds(self) -> int:
+        """The wait in whole seconds, rounded up (at least one)."""
+        return max(1, math.ceil(self.wait.total_seconds()))
 
 
 @dataclass(frozen=True)
 class ThrottleLimits:
-    """How many failures, within ``window``, stop further tries."""
+    """How many failures are free, and how long later ones make tries wait."""
 
-    per_account: int = 5
-    per_ip: int = 20
-    window: timedelta = timedelta(minutes=15)
+    #: Failures of one account from one address before its tries wait.
+    free_failures: int = 5
+    #: Failures from one address, whatever the accounts, before its tries wait.
+    free_failures_per_ip: int = 20
+    #: The wait after the first failure past the free ones; it then doubles.
+    first_delay: timedelta = timedelta(seconds=5)
+    max_delay: timedelta = timedelta(minutes=15)
+    #: A counter is forgotten this long after its last wait ends.
+    forget_after: timedelta = timedelta(hours=1)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ThrottleLimits:
-        """From ``LOGIN_MAX_FAILURES_PER_ACCOUNT``, ``..._PER_IP`` and
-        ``LOGIN_FAILURE_WINDOW`` (seconds)."""
+        """From ``LOGIN_FREE_FAILURES``, ``LOGIN_FREE_FAILURES_PER_IP``,
+        ``LOGIN_FIRST_DELAY``, ``LOGIN_MAX_DELAY`` and ``LOGIN_FORGET_AFTER``
+        (seconds)."""
         return cls(
-            per_account=int(config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-            per_ip=int(config["LOGIN_MAX_FAILURES_PER_IP"]),
-            window=timedelta(seconds=int(config["LOGIN_FAILURE_WINDOW"])),
+            free_failures=int(config["LOGIN_FREE_FAILURES"]),
+            free_failures_per_ip=int(config["LOGIN_FREE_FAILURES_PER_IP"]),
+            first_delay=timedelta(seconds=float(config["LOGIN_FIRST_DELAY"])),
+            max_delay=timedelta(seconds=float(config["LOGIN_MAX_DELAY"])),
+            forget_after=timedelta(seconds=float(config["LOGIN_FORGET_AFTER"])),
         )
+
+    def delay(self, failures: int, free: int) -> timedelta:
+        """How long the next try waits after ``failures`` failures of a scope
+        that has ``free`` free ones."""
+        free = max(free, 1)
+        if failures < free or self.first_delay <= timedelta(0):
+            return timedelta(0)
+        doublings = min(failures - free, MAX_DOUBLINGS)
+        return min(self.first_delay * (1 << doublings), self.max_delay)
 
 
 def authenticate(
-    login: str, password: str, ip: str, limits: ThrottleLimits | None = None
+    login: str,
+    password: str,
+    ip: str,
+    limits: ThrottleLimits | None = None,
+    now: datetime | None = None,
 ) -> User | None:
-    """Check a login; record failures; commit.
+    """Check a login, counting it against its throttles; commit.
 
     Unknown users and wrong passwords take the same time and give the same
     answer (``None``).
 
-    :raises LoginThrottled: too many recent failures for the account or IP.
+    :raises LoginThrottled: the account from this address, or this address,
+        must wait; the password was not checked and nothing was counted.
     """
     limits = limits or ThrottleLimits()
+    now = now or utcnow()
     login = login.strip()
-    account_scope, ip_scope = f"account:{login.lower()}", f"ip:{ip}"
-    since = utcnow() - limits.window
-    if (
-        _failures(account_scope, since) >= limits.per_account
-        or _failures(ip_scope, since) >= limits.per_ip
-    ):
-        raise LoginThrottled
-    # Usernames cannot contain "@" and emails are unique whatever their case,
-    # so a login matches one account at most.
-    column = func.lower(User.email) if "@" in login else func.lower(User.username)
-    found = db.session.execute(
-        select(User.id, User.password_hash).where(column == login.lower())
-    ).first()
-    # End the read before the slow hash check, so a login never holds
-    # SQLite's write lock (taken by BEGIN IMMEDIATE on POST) while hashing.
-    db.session.rollback()
-    stored_hash = found.password_hash if found else None
-    correct = passwords.verify_password(stored_hash, password)
+    found = _find(login)
+    account = f"user:{found[0]}" if found else f"login:{login.lower()}"
+    pair, address = throttle_scopes(account, ip)
+    _claim_try(pair, address, limits, now)
+    correct = passwords.verify_password(found[1] if found else None, password)
     if found is None or not correct:
-        db.session.add_all(
-            [LoginFailure(scope=account_scope), LoginFailure(scope=ip_scope)]
-        )
-        db.session.commit()
-        return None
-    user = db.session.get(User, found.id)
+        return None  # counted already, by the claim
+    # Hash again (if needed) before the write transaction, not inside it.
+    rehashed = (
+        passwords.hash_password(password) if passwords.needs_rehash(found[1]) else None
+    )
+    user = db.session.get(User, found[0])
     if user is None:  # deleted while the password was being checked
+        db.session.rollback()
         return None
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    db.session.execute(delete(LoginFailure).where(LoginFailure.scope == account_scope))
-    db.session.execute(delete(LoginFailure).where(LoginFailure.failed_at < since))
+    if rehashed is not None and user.password_hash == found[1]:
+        user.password_hash = rehashed
+    _take_back(pair, address, limits, now)
     db.session.commit()
     return user
 
 
-def _failures(scope: str, since: datetime) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(LoginFailure)
-            .where(LoginFailure.scope == scope, LoginFailure.failed_at >= since)
+def throttle_scopes(account: str, ip: str) -> tuple[str, str]:
+    """The pair's and the address's keys in ``login_throttles``.
+
+    The pair is hashed, so that a password typed into the login field is
+    never stored; IPv6 addresses count by their /64, which one household or
+    server usually holds whole.
+    """
+    address = _address(ip)
+    digest = hashlib.sha256(f"{account}\0{address}".encode()).hexdigest()
+    return f"pair:{digest}", f"ip:{address}"
+
+
+def _address(ip: str) -> str:
+    ip = ip.strip()
+    try:
+        parsed = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip[:45] or "unknown"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed.exploded, 64), strict=False))
+    return str(parsed)
+
+
+def _find(login: str) -> tuple[int, str] | None:
+    """The id and password hash of the user ``login`` names, if any."""
+    # Usernames cannot contain "@" and emails are unique whatever their case,
+    # so a login matches one account at most.
+    column = func.lower(User.email) if "@" in login else func.lower(User.username)
+    row = db.session.execute(
+        select(User.id, User.password_hash).where(column == login.lower())
+    ).first()
+    return (row.id, row.password_hash) if row else None
+
+
+def _claim_try(pair: str, address: str, limits: ThrottleLimits, now: datetime) -> None:
+    """Count this try as a failure of both scopes, unless either must wait;
+    commit, so that the password is checked outside any transaction.
+
+    :raises LoginThrottled: with the longer of the two waits (nothing counted).
+    """
+    if _claim(pair, limits.free_failures, limits, now) and _claim(
+        address, limits.free_failures_per_ip, limits, now
+    ):
+        _purge_expired(now)
+        db.session.commit()
+        return
+    db.session.rollback()
+    until = db.session.scalar(
+        select(func.max(LoginThrottle.blocked_until)).where(
+            LoginThrottle.scope.in_([pair, address])
         )
-        or 0
+    )
+    db.session.rollback()
+    raise LoginThrottled(max(until - now, timedelta(0)) if until else timedelta(0))
+
+
+def _claim(scope: str, free: int, limits: ThrottleLimits, now: datetime) -> bool:
+    """One more failure for ``scope`` unless it is waiting, in one atomic
+    upsert; whether it was counted. An expired counter starts again at one."""
+    table = LoginThrottle
+    expired = table.expires_at <= now
+    first_delay = limits.delay(1, free)
+    values = {
+        "scope": scope,
+        "failures": 1,
+        "blocked_until": now + first_delay,
+        "expires_at": now + first_delay + limits.forget_after,
+    }
+    changes = {
+        "failures": case((expired, 1), else_=table.failures + 1),
+        "blocked_until": _after_delay(expired, free, limits, now),
+        "expires_at": _after_delay(expired, free, limits, now + limits.forget_after),
+    }
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement: postgresql.Insert | sqlite.Insert = postgresql.insert(table)
+    else:
+        statement = sqlite.insert(table)
+    upsert = (
+        statement.values(values)
+        .on_conflict_do_update(
+            index_elements=[table.scope],
+            set_=changes,
+            where=table.blocked_until <= now,
+        )
+        .returning(table.failures)
+    )
+    return db.session.execute(upsert).first() is not None
+
+
+def _after_delay(
+    expired: ColumnElement[bool], free: int, limits: ThrottleLimits, start: datetime
+) -> ColumnElement[datetime]:
+    """``start`` plus the delay earned by the failure being counted, as SQL:
+    one branch per doubling, so that no database needs date arithmetic."""
+
+    def moment(count: int) -> ColumnElement[datetime]:
+        return literal(start + limits.delay(count, free), UTCDateTime())
+
+    failures = LoginThrottle.failures + 1
+    count = max(free, 1)
+    branches = [(expired, moment(1)), (failures < count, moment(0))]
+    while (
+        timedelta(0) < limits.delay(count, free) < limits.max_delay
+        and count - free < MAX_DOUBLINGS
+    ):
+        branches.append((failures == count, moment(count)))
+        count += 1
+    return case(*branches, else_=moment(count))
+
+
+def _take_back(pair: str, address: str, limits: ThrottleLimits, now: datetime) -> None:
+    """A right password: clear the pair's counter, and refund the failure
+    its claim counted for the address (lifting the wait it may have set)."""
+    table = LoginThrottle
+    db.session.execute(
+        delete(table)
+        .where(table.scope == pair)
+        .execution_options(synchronize_session=False)
+    )
+    failures = table.failures - 1
+    db.session.execute(
+        update(table)
+        .where(table.scope == address, table.failures > 0)
+        .values(
+            failures=failures,
+            blocked_until=case(
+                (
+                    and_(
+                        failures < limits.free_failures_per_ip,
+                        table.blocked_until > now,
+                    ),
+                    literal(now, UTCDateTime()),
+                ),
+                else_=table.blocked_until,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _purge_expired(now: datetime) -> None:
+    """Delete forgotten counters, a batch at a time. On PostgreSQL rows that
+    other logins hold are skipped, so that the purge never waits for them."""
+    expired = (
+        select(LoginThrottle.scope)
+        .where(LoginThrottle.expires_at <= now)
+        .limit(PURGE_BATCH)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        expired = expired.with_for_update(skip_locked=True)
+    db.session.execute(
+        delete(LoginThrottle)
+        .where(LoginThrottle.scope.in_(expired))
+        .execution_options(synchronize_session=False)
     )
 
 

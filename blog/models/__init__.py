@@ -1,16 +1,19 @@
 """The models, one module per aggregate; importing this registers them all."""
 
 from blog.models.base import utcnow
+from blog.models.breaker import CircuitBreaker
 from blog.models.comment import Comment, CommentLogEntry, CommentStatus, SpamCheck
 from blog.models.event import Event, EventPerson, EventSponsor, EventStatus, PersonRole
 from blog.models.media import Media
+from blog.models.outbox import OutboxMessage, OutboxStatus
 from blog.models.post import Post, PostKind, PostStatus, SlugRedirect
 from blog.models.setting import Setting
 from blog.models.term import Taxonomy, Term, post_terms
-from blog.models.user import EDITOR_ROLES, LoginFailure, Role, User
+from blog.models.user import EDITOR_ROLES, LoginThrottle, Role, User
 
 __all__ = [
     "EDITOR_ROLES",
+    "CircuitBreaker",
     "Comment",
     "CommentLogEntry",
     "CommentStatus",
@@ -18,8 +21,10 @@ __all__ = [
     "EventPerson",
     "EventSponsor",
     "EventStatus",
-    "LoginFailure",
+    "LoginThrottle",
     "Media",
+    "OutboxMessage",
+    "OutboxStatus",
     "PersonRole",
     "Post",
     "PostKind",

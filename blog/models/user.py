@@ -1,4 +1,4 @@
-"""Accounts: users, their roles, and failed-login records for throttling."""
+"""Accounts: users, their roles, and failed-login counters for throttling."""
 
 from __future__ import annotations
 
@@ -50,12 +50,21 @@ class User(UserMixin, Model):
         return f"<User {self.username} ({self.role})>"
 
 
-class LoginFailure(Model):
-    """One failed login, keyed by account and by IP, so every worker sees it."""
+class LoginThrottle(Model):
+    """Failed logins counted for one scope (an account tried from one
+    address, or one address), shared by every worker.
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_scope_failed_at", "scope", "failed_at"),)
+    Tries before ``blocked_until`` are refused unchecked; the row is
+    forgotten at ``expires_at``. Changed only by the single atomic
+    statements of :mod:`blog.accounts.authentication`.
+    """
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(String(300))
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __tablename__ = "login_throttles"
+    __table_args__ = (Index("ix_login_throttles_expires_at", "expires_at"),)
+
+    #: ``ip:<address>``, or ``pair:<hash of account and address>`` (a hash,
+    #: so that a password typed into the login field is never stored).
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -38,7 +38,7 @@ bp = Blueprint("auth", __name__)
 
 #: The same answer for an unknown account and a wrong password.
 UNKNOWN_LOGIN = "Unknown username or email, or wrong password."
-THROTTLED = "Too many failed attempts. Wait a few minutes and try again."
+THROTTLED = "Too many failed attempts. Wait {wait} and try again."
 
 
 def safe_next(target: str | None) -> str:
@@ -69,13 +69,22 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = _authenticate(form)
-        except LoginThrottled:
-            flash(THROTTLED, "error")
-            return render_template("auth/login.html", form=form), 429
+        except LoginThrottled as throttled:
+            flash(THROTTLED.format(wait=wait_text(throttled.seconds)), "error")
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(throttled.seconds)}
         if user is not None:
             _start_session(user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data))
     return render_template("auth/login.html", form=form)
+
+
+def wait_text(seconds: int) -> str:
+    """``"1 second"``, ``"40 seconds"``, ``"2 minutes"`` (rounded up)."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _authenticate(form: LoginForm) -> User | None:

@@ -69,3 +69,17 @@ def test_proxy_fix_only_when_configured(tmp_path, monkeypatch):
         )
         seen.append(response.get_data(as_text=True))
     assert seen == ["10.0.0.1", "203.0.113.9"]
+
+
+def test_login_throttling_is_configured_in_seconds(tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from blog.accounts import ThrottleLimits
+
+    monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
+    assert ThrottleLimits.from_config(create_app().config) == ThrottleLimits()
+    monkeypatch.setenv("BLOG_LOGIN_FREE_FAILURES", "3")
+    monkeypatch.setenv("BLOG_LOGIN_MAX_DELAY", "60")
+    limits = ThrottleLimits.from_config(create_app().config)
+    assert limits.free_failures == 3 and limits.max_delay == timedelta(seconds=60)
+    assert limits.free_failures_per_ip == 20

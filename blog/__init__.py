@@ -93,8 +93,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from blog.views import auth, comments, dashboard, events, media, public
+    from blog.views import arguments, auth, comments, dashboard, events, media, public
 
+    arguments.register(app)  # before any rule is added
     app.register_blueprint(auth.bp)
     app.register_blueprint(comments.bp)
     app.register_blueprint(dashboard.bp)
@@ -116,7 +117,9 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from blog.mail import background
     from blog.views import context, hooks
 
     context.register(app)
     hooks.register(app)
+    background.register(app)  # mail queued by a request: sent after its response

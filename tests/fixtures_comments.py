@@ -1,5 +1,5 @@
-"""Fixtures for comments and spam checking (``make_comment``, ``akismet_server``,
-``smtp_server``, ``post_comment``)."""
+"""Fixtures for comments, spam checking and mail (``make_comment``,
+``akismet_server``, ``smtp_server``, ``hanging_smtp``, ``post_comment``)."""
 
 from __future__ import annotations
 
@@ -137,15 +137,28 @@ def post_comment(app: Flask, client: FlaskClient) -> PostComment:
 
 
 class SMTPServer:
+    """aiosmtpd collecting messages; ``refuse`` holds recipients it answers
+    550 to, ``data_reply`` replaces its answer to DATA (e.g. a 554)."""
+
     def __init__(self) -> None:
         from aiosmtpd.controller import Controller
 
         self.messages: list[Message] = []
+        self.refuse: set[str] = set()
+        self.data_reply = ""
         self.lock = threading.Lock()
         server = self
 
         class Handler:
+            async def handle_RCPT(self, _server, _session, envelope, address, _options):  # type: ignore[no-untyped-def]  # noqa: N802, E501
+                if address in server.refuse:
+                    return "550 No such user here"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, _server, _session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+                if server.data_reply:
+                    return server.data_reply
                 with server.lock:
                     server.messages.append(message_from_bytes(envelope.content))
                 return "250 Message accepted for delivery"
@@ -172,3 +185,90 @@ def smtp_server(app: Flask) -> Iterator[SMTPServer]:
         yield server
     finally:
         server.stop()
+
+
+class HangingSMTP:
+    """A mail server that accepts connections and never says a word: every
+    exchange with it ends in the client's timeout. Counts connections."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def connections(self) -> int:
+        with self.lock:
+            return len(self.accepted)
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self.lock:
+                self.accepted.append(connection)
+
+    def start(self) -> HangingSMTP:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(5)
+        self.listener.close()
+        with self.lock:
+            for connection in self.accepted:
+                connection.close()
+
+
+@pytest.fixture
+def hanging_smtp(app: Flask) -> Iterator[HangingSMTP]:
+    """A mail server that never answers; the app sends to it (timeout 0.3 s)."""
+    server = HangingSMTP().start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=0.3)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def refused_port() -> int:
+    """A port on 127.0.0.1 where nothing listens (connections are refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def finish_response(app: Flask, response: Any) -> None:
+    """What a WSGI server does once the response is sent (``close()``), then
+    wait for the mail the request queued to be sent in the background."""
+    from blog.mail.background import sender_of
+
+    response.close()
+    sender_of(app).join(timeout=30)
+
+
+def url_of(post: Post) -> str:
+    """An article's public address, as the tests' posts are dated."""
+    assert post.published_at is not None
+    return f"/{post.published_at:%Y}/{post.published_at:%m}/{post.slug}/"
+
+
+@pytest.fixture
+def approving(app: Flask) -> None:
+    """Comments are approved at once: no earlier approval, no link limit."""
+    from blog.site.settings import save_settings
+
+    with app.app_context():
+        save_settings({"comments_previously_approved": False, "comments_max_links": 0})
+        db.session.commit()

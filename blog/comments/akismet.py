@@ -30,6 +30,9 @@ class Verdict(enum.StrEnum):
     DISCARD = "discard"  # blatant spam (the X-akismet-pro-tip header)
     ERROR = "error"  # unreachable, slow, 5xx, garbage: retry later
     INVALID_KEY = "invalid_key"
+    #: Not asked: Akismet failed repeatedly and the circuit breaker is open
+    #: (:mod:`blog.comments.breaker`); the recheck job asks later.
+    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)

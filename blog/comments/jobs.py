@@ -1,5 +1,6 @@
-"""The comments' cron jobs: retry the spam check, purge old spam and trash,
-re-render after an upgrade. ``flask --app blog comments ...`` runs them."""
+"""The comments' cron jobs: retry the spam check (and send the outbox),
+purge old spam and trash, re-render after an upgrade. ``flask --app blog
+comments ...`` runs them."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, exists, select
 
 from blog import rendering
-from blog.comments import akismet, notify
+from blog.comments import akismet, breaker, notify
 from blog.comments.rules import apply_verdict, note_key_state
 from blog.comments.settings import CommentSettings
 from blog.comments.states import record
 from blog.extensions import db
+from blog.mail import outbox
 from blog.models import Comment, CommentLogEntry, CommentStatus, SpamCheck, utcnow
 
 
@@ -41,25 +43,34 @@ def recheck(
     now: datetime | None = None,
     batch: int = 20,
     max_batches: int = 10,
+    send_mail: bool = False,
 ) -> RecheckResult:
     """Retry Akismet for pending unchecked comments, oldest first.
 
-    Stops at the first failure (Akismet is still down); gives up on
-    comments older than ``retry_days`` (they stay pending for a person).
-    Also retries queued moderator notifications.
+    Asks even while the circuit breaker is open: that is how it learns that
+    Akismet answers again. Stops at the first failure (Akismet is still
+    down); gives up on comments older than ``retry_days`` (they stay pending
+    for a person).
+
+    :param send_mail: also send the outbox and delete old sent mail (cron
+        does; the dashboard's button leaves mail to the background sender).
     """
     result = RecheckResult()
+    now = now or utcnow()
     if settings.akismet.enabled:
-        result.gave_up = _give_up(now or utcnow(), settings.retry_days)
+        result.gave_up = _give_up(now, settings.retry_days)
         for _ in range(max_batches):
             checked, stopped, full = _recheck_batch(settings, batch)
             result.checked += checked
             result.stopped = stopped
             if stopped or not full:
                 break
-    result.mail_sent, result.mail_failed = notify.deliver_queued(
-        settings.mail, settings.site_url
-    )
+    notify.queue_flagged(settings.mail, settings.site_url)
+    if send_mail:
+        delivery = outbox.deliver_outbox(settings.mail)
+        result.mail_sent = delivery.sent
+        result.mail_failed = delivery.failed + delivery.gave_up
+        outbox.purge(settings.mail.retention_days)
     return result
 
 
@@ -85,9 +96,11 @@ def _recheck_batch(settings: CommentSettings, batch: int) -> tuple[int, bool, bo
         .limit(batch)
     ).all()
     db.session.commit()  # no transaction open while Akismet answers
+    gate = breaker.breaker_for(settings.breaker)
     checked = 0
     for comment_id, params in rows:
         verdict = akismet.check(settings.akismet, params or {})
+        breaker.note(gate, verdict, utcnow())
         if verdict in (akismet.Verdict.ERROR, akismet.Verdict.INVALID_KEY):
             note_key_state(verdict, settings.site)
             db.session.commit()

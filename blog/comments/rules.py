@@ -74,6 +74,14 @@ def local_rules(
     return CommentStatus.APPROVED, ""
 
 
+#: Verdicts that leave a comment unchecked (retried), and the note that says why.
+UNCHECKED: dict[Verdict | None, str] = {
+    Verdict.ERROR: "",
+    Verdict.INVALID_KEY: "The API key was refused",
+    Verdict.SKIPPED: "Not asked: Akismet failed several times in a row",
+}
+
+
 def apply_verdict(
     comment: Comment, verdict: Verdict | None, settings: Mapping[str, Any]
 ) -> None:
@@ -91,10 +99,9 @@ def apply_verdict(
         comment.spam_check, comment.status = SpamCheck.DISCARD, CommentStatus.SPAM
         record(comment, "akismet_discard")
         return
-    unchecked = verdict in (Verdict.ERROR, Verdict.INVALID_KEY)
+    unchecked = verdict in UNCHECKED
     if unchecked:
-        refused = "The API key was refused" if verdict == Verdict.INVALID_KEY else ""
-        record(comment, "akismet_error", refused)
+        record(comment, "akismet_error", UNCHECKED[verdict])
     elif verdict == Verdict.HAM:
         comment.spam_check = SpamCheck.HAM
         record(comment, "akismet_ham")
@@ -147,7 +154,7 @@ def _approved_before(comment: Comment) -> bool:
 def note_key_state(verdict: Verdict | None, settings: Mapping[str, Any]) -> None:
     """Remember an invalid key (one warning on the dashboard) until a check
     works (the caller commits)."""
-    if verdict in (None, Verdict.ERROR):
+    if verdict in (None, Verdict.ERROR, Verdict.SKIPPED):
         return
     invalid = verdict == Verdict.INVALID_KEY
     if bool(settings.get("akismet_key_invalid")) != invalid:

@@ -1,6 +1,6 @@
 """What the comment services need to know about the site, read once at the
 edge (a view or a command) and passed in: the configuration's comment keys,
-Akismet, mail, and the site's Discussion settings."""
+Akismet and its circuit breaker, mail, and the site's Discussion settings."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blog.comments.akismet import AkismetConfig
+from blog.comments.breaker import BreakerConfig
 from blog.mail import MailConfig
 
 
@@ -17,6 +18,8 @@ class CommentSettings:
     #: The site settings (the Discussion rules, the dashboard's Akismet key).
     site: Mapping[str, Any] = field(default_factory=dict)
     akismet: AkismetConfig = field(default_factory=AkismetConfig)
+    #: When to stop asking a failing Akismet for a while.
+    breaker: BreakerConfig = field(default_factory=BreakerConfig)
     mail: MailConfig = field(default_factory=MailConfig)
     #: The public address, for links in moderators' mail.
     site_url: str = ""
@@ -39,6 +42,7 @@ class CommentSettings:
         return cls(
             site=site,
             akismet=akismet_config(config, site),
+            breaker=BreakerConfig.from_config(config),
             mail=MailConfig.from_config(config),
             site_url=str(config.get("SITE_URL") or "").rstrip("/"),
             flood_seconds=int(config.get("COMMENT_FLOOD_SECONDS") or 0),

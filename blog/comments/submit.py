@@ -4,9 +4,11 @@ checked for spam after.
 A comment is saved first (pending, spam check "unchecked") and committed;
 only then is Akismet asked, outside any transaction, and the verdict and the
 Discussion rules applied in a second, short transaction
-(:mod:`blog.comments.rules`). Whatever fails after the save, the comment is
-kept. Services take plain data and an explicit actor; they never read the
-request.
+(:mod:`blog.comments.rules`), which also queues the moderators' mail. While
+Akismet keeps failing, the circuit breaker (:mod:`blog.comments.breaker`)
+skips it and the comment waits as unchecked. Whatever fails after the save,
+the comment is kept. Services take plain data and an explicit actor; they
+never read the request.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from blog import rendering
-from blog.comments import akismet, notify
+from blog.comments import akismet, breaker, notify
 from blog.comments.checks import (
     Submission,
     checked_html,
@@ -202,16 +204,23 @@ def settle(
     moderator: bool,
     settings: CommentSettings,
 ) -> None:
-    """Ask Akismet (no transaction open), then store the outcome. Never raises
-    for Akismet or mail trouble: the comment stays pending.
+    """Ask Akismet (no transaction open) unless its breaker is open, then
+    store the outcome and queue the moderators' mail in one transaction.
+    Never raises for Akismet trouble: the comment stays pending.
 
     :param moderator: the author moderates the post (approved at once).
     """
     verdict: akismet.Verdict | None = None
+    gate = breaker.breaker_for(settings.breaker)
     if staff is None and settings.akismet.enabled:
-        verdict = akismet.check(settings.akismet, params)  # outside any transaction
+        if gate.allow(utcnow()):  # ends the transaction
+            verdict = akismet.check(settings.akismet, params)  # none open
+        else:
+            verdict = akismet.Verdict.SKIPPED
+    breaker.note(gate, verdict, utcnow())  # in the transaction below
     comment = db.session.get(Comment, comment_id)
     if comment is None:  # deleted meanwhile
+        db.session.commit()
         return
     if moderator:
         comment.status = CommentStatus.APPROVED
@@ -219,10 +228,8 @@ def settle(
     else:
         apply_verdict(comment, verdict, settings.site)
     note_key_state(verdict, settings.site)
-    queued = notify.queue_if_held(comment, settings.mail)
+    notify.queue_if_held(comment, settings.mail, settings.site_url)
     db.session.commit()
-    if queued:
-        notify.deliver(comment_id, settings.mail, settings.site_url)
 
 
 def held_comment(token: str) -> Comment | None:

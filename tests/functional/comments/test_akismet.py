@@ -11,10 +11,7 @@ from blog.comments import akismet as spam
 from blog.extensions import db
 from blog.models import Comment, CommentLogEntry, Role, Setting
 from blog.site.settings import save_settings
-
-
-def url_of(post) -> str:  # type: ignore[no-untyped-def]
-    return f"/{post.published_at:%Y}/{post.published_at:%m}/{post.slug}/"
+from tests.fixtures_comments import url_of
 
 
 def only_comment(app) -> Comment:  # type: ignore[no-untyped-def]

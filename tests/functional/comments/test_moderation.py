@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import re
-import smtplib
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
 from blog.extensions import db
-from blog.models import Comment, CommentLogEntry, Role, utcnow
+from blog.models import Comment, CommentLogEntry, OutboxMessage, Role, utcnow
 from blog.site.settings import save_settings
-
-
-def url_of(post) -> str:  # type: ignore[no-untyped-def]
-    return f"/{post.published_at:%Y}/{post.published_at:%m}/{post.slug}/"
+from tests.fixtures_comments import finish_response, refused_port, url_of
 
 
 def status_of(app, comment_id: int) -> str | None:  # type: ignore[no-untyped-def]
@@ -288,42 +284,70 @@ def test_mail_to_moderators_when_held(
 ):
     make_user(Role.EDITOR, "ed", email="ed@example.org")
     post = make_post("Talks")
-    post_comment(post, "Hold me", name="Hal", email="hal@example.net")
+    response = post_comment(post, "Hold me", name="Hal", email="hal@example.net")
+    assert response.status_code == 303
+    assert smtp_server.messages == []  # queued with the comment, not sent yet
+    with app.app_context():
+        [queued] = db.session.scalars(select(OutboxMessage)).all()
+        assert queued.status == "queued" and "ed@example.org" in queued.recipients
+    finish_response(app, response)  # sent once the response has gone out
     [message] = smtp_server.messages
     assert "ed@example.org" in message["To"]
     assert "Talks" in message["Subject"]
     body = message.get_payload(decode=True).decode()
     assert "Hold me" in body and "hal@example.net" in body and "203.0.113.7" in body
     with app.app_context():
-        assert db.session.scalar(select(Comment.notification_pending)) is False
+        sent = db.session.scalars(select(OutboxMessage)).one()
+        assert sent.status == "sent" and sent.sent_at is not None
 
 
 def test_mail_down_keeps_the_comment_and_retries(
-    app, runner, make_post, make_user, post_comment, smtp_server, monkeypatch
+    app, runner, make_post, make_user, post_comment, smtp_server
 ):
     make_user(Role.EDITOR, "ed")
     post = make_post("Talks")
-
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise smtplib.SMTPConnectError(421, "down")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(smtplib, "SMTP", broken)
-        response = post_comment(post, "Hold me")
+    app.config["MAIL_PORT"] = refused_port()  # the mail server is down
+    response = post_comment(post, "Hold me")
     assert response.status_code == 303
+    finish_response(app, response)
     with app.app_context():
         comment = db.session.scalars(select(Comment)).one()
-        assert comment.status == "pending" and comment.notification_pending
+        assert comment.status == "pending"
+        message = db.session.scalars(select(OutboxMessage)).one()
+        assert message.status == "queued" and message.attempts == 1
+        assert message.last_error == "ConnectionRefusedError"
+        # A minute later, the mail server is back and cron runs.
+        message.next_attempt_at = utcnow()
+        db.session.commit()
     assert smtp_server.messages == []
+    app.config["MAIL_PORT"] = smtp_server.port
     result = runner.invoke(args=["comments", "recheck"])
     assert "mail sent 1" in result.output
     assert len(smtp_server.messages) == 1
 
 
-def test_no_mail_without_a_server(app, make_post, post_comment):
+def test_no_mail_without_a_server(app, make_post, make_user, post_comment):
+    make_user(Role.EDITOR, "ed")
     post_comment(make_post("Talks"), "Hold me")
     with app.app_context():
-        assert db.session.scalar(select(Comment.notification_pending)) is False
+        assert db.session.scalars(select(Comment)).one().status == "pending"
+        assert db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_mail_queued_before_the_outbox_is_moved_to_it(
+    app, runner, make_post, make_user, make_comment, smtp_server
+):
+    make_user(Role.EDITOR, "ed", email="ed@example.org")
+    post = make_post("Talks")
+    flagged = make_comment(
+        post, "Old hold", status="pending", notification_pending=True
+    )
+    result = runner.invoke(args=["comments", "recheck"])
+    assert "mail sent 1" in result.output
+    [message] = smtp_server.messages
+    assert "Old hold" in message.get_payload(decode=True).decode()
+    with app.app_context():
+        assert db.session.get(Comment, flagged.id).notification_pending is False
 
 
 def test_purge_deletes_old_spam_and_trash(app, runner, make_post, make_comment):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from html import escape, unescape
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import bleach
 import markdown
@@ -22,7 +22,18 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor
 from pygments.token import STANDARD_TYPES
 
-RENDERER_VERSION: int = 1
+from blog.validation import strip_invisible
+
+if TYPE_CHECKING:
+    from html5lib.filters.base import Filter
+else:  # bleach vendors html5lib; its stubs describe the original
+    from bleach.html5lib_shim import Filter
+
+#: Bumped whenever stored HTML would come out differently; ``flask rerender``
+#: (and ``comments rerender``) render what an older version stored again.
+#: 2: link text without invisible characters, no bidi overrides, heading ids
+#: and "#anchors" under ``user-content-``.
+RENDERER_VERSION: int = 2
 COMMENT_MAX_CHARS: int = 5000
 COMMENT_MAX_BYTES: int = 20000
 
@@ -47,6 +58,13 @@ _URL_NOISE_RE = re.compile(
     r"[\x00-\x20\x7f-\xa0\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]+"
 )
 _BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
+# Left-to-right and right-to-left overrides show letters against their own
+# direction ("\u202etxt.exe" reads "exe.txt"): no language needs them.
+_OVERRIDES_RE = re.compile(r"[\u202d\u202e]")
+_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+#: Ids in posts live under this prefix (as on GitHub), so that a heading
+#: cannot take the id of the page's own parts ("content", "comments").
+ID_PREFIX = "user-content-"
 
 COMMENT_TAGS = frozenset(
     {"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li"}
@@ -100,8 +118,9 @@ def _matches(pattern: str) -> Callable[[str], bool]:
 _NUMBER = _matches(r"\d{1,5}")
 _Checks = dict[str, Callable[[str], bool]]
 _ALIGN: _Checks = {"align": {"left", "right", "center"}.__contains__}
-_HEADING = {"id": _matches(r"[\w-]{1,120}")}  # toc's slugs, for #anchors
-_FOOTNOTE = {"id": _matches(r"(?:fn|fnref\d*):[\w.:-]{1,80}")}
+# toc's slugs, for #anchors (prefixed with ID_PREFIX once sanitized)
+_HEADING = {"id": _matches(rf"(?:{ID_PREFIX})?[\w-]{{1,120}}")}
+_FOOTNOTE = {"id": _matches(rf"(?:{ID_PREFIX})?(?:fn|fnref\d*):[\w.:-]{{1,80}}")}
 _SAFE_REL = frozenset({"nofollow", "ugc", "sponsored", "noopener", "noreferrer"})
 
 _COMMENT_ATTRIBUTES: dict[str, dict[str, Callable[[str], bool]]] = {
@@ -159,6 +178,75 @@ def _post_rel(attrs: dict[Any, str], new: bool = False) -> dict[Any, str] | None
     return attrs
 
 
+def _body_text(text: str) -> str:
+    """Text outside links keeps the marks and joiners scripts need; only the
+    bidi overrides go."""
+    return _OVERRIDES_RE.sub("", text)
+
+
+def _in_attribute(value: str, clean: Callable[[str], str]) -> str:
+    """``clean`` applied to an attribute value as the serializer writes it,
+    where ``&#8238;`` is still an entity: entities that decode to characters
+    ``clean`` removes go as well."""
+
+    def entity(found: re.Match[str]) -> str:
+        decoded = unescape(found.group())
+        return "" if clean(decoded) != decoded else found.group()
+
+    previous = None
+    while value != previous:  # removing "\u202e" from "&#82\u202e38;" makes one
+        previous = value
+        value = clean(_ENTITY_RE.sub(entity, value))
+    return value
+
+
+class _TextFilter(Filter):
+    """Inside the sanitizer, after linkify: invisible characters out of link
+    text and addresses (:func:`blog.validation.strip_invisible`), bidi
+    overrides out of all other text; in posts, ids and "#anchors" under
+    :data:`ID_PREFIX`. Each step keeps :func:`sanitize` idempotent."""
+
+    def __init__(self, source: Any, *, prefix_ids: bool) -> None:
+        super().__init__(source)
+        self.prefix_ids = prefix_ids
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        links = 0  # open <a> elements
+        for token in super().__iter__():
+            kind = token["type"]
+            clean = strip_invisible if links else _body_text
+            if kind in ("StartTag", "EmptyTag"):
+                self._attributes(token["data"])
+                if token["name"] == "a" and kind == "StartTag":
+                    links += 1
+            elif kind == "EndTag" and token["name"] == "a":
+                links = max(links - 1, 0)
+            elif kind in ("Characters", "SpaceCharacters"):
+                token["data"] = clean(token["data"])
+            elif kind == "Entity":
+                decoded = unescape(f"&{token['name']};")
+                if clean(decoded) != decoded:
+                    continue
+            yield token
+
+    def _attributes(self, attributes: dict[tuple[str | None, str], str]) -> None:
+        for key, value in attributes.items():
+            name = key[1]
+            url = name in ("href", "src")
+            value = _in_attribute(value, strip_invisible if url else _body_text)
+            if self.prefix_ids and name == "id" and not value.startswith(ID_PREFIX):
+                value = ID_PREFIX + value
+            if (
+                self.prefix_ids
+                and name == "href"
+                and value.startswith("#")
+                and len(value) > 1
+                and not value.startswith("#" + ID_PREFIX)
+            ):
+                value = "#" + ID_PREFIX + value[1:]
+            attributes[key] = value
+
+
 _PROFILES: dict[str, tuple[frozenset[str], Callable[..., bool], Callable[..., Any]]] = {
     "comment": (COMMENT_TAGS, _attribute_filter(_COMMENT_ATTRIBUTES), _comment_rel),
     "post": (POST_TAGS, _attribute_filter(_POST_ATTRIBUTES), _post_rel),
@@ -184,13 +272,14 @@ def _cleaner(profile: str) -> bleach.Cleaner:
             protocols=_PROTOCOLS,
             strip=True,
             strip_comments=True,
-            filters=[linkify],
+            filters=[linkify, partial(_TextFilter, prefix_ids=profile == "post")],
         )
     return cleaners[profile]
 
 
 def sanitize(html: str, profile: str = "comment") -> str:
-    """The one place HTML becomes safe: allowlisted tags, attributes, URLs, rel."""
+    """The one place HTML becomes safe: allowlisted tags, attributes, URLs, rel;
+    no invisible characters in links, no bidi overrides; posts' ids prefixed."""
     if profile not in _PROFILES:
         raise ValueError(f"unknown sanitizer profile {profile!r}")
     return _cleaner(profile).clean(html)
@@ -390,5 +479,5 @@ def plain_text(html: str) -> str:
 
 def render_inline_text(text: str) -> str:
     """Escape plain text (a bio, say) and keep its line breaks as <br>."""
-    lines = _CONTROL_RE.sub("", _normalize(text)).split("\n")
+    lines = _body_text(_CONTROL_RE.sub("", _normalize(text))).split("\n")
     return "<br>\n".join(escape(line) for line in lines)

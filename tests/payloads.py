@@ -61,6 +61,24 @@ FIELD_PAYLOADS: dict[str, list[str]] = {
     "body": OVERSIZE_BODIES,
 }
 
+# Bodies that try to make text read otherwise than it is (SECURITY.md,
+# issue #8): bidi overrides and invisible characters in link text, written
+# raw or as entities. ``assert_no_spoofing`` judges the output.
+SPOOFING: list[str] = [
+    "[\u202etxt.exe](https://a.com/)",
+    "[&#8238;txt.exe](https://a.com/)",
+    "[&#x202E;txt.exe](https://a.com/)",
+    "[&amp;#8238;txt.exe](https://a.com/)",
+    "[pay\u200bpal.com](https://a.com/)",
+    "[\u2067gpj.exe\u2069](https://a.com/)",
+    '[\ufeffbank\u2060](https://a.com/ "\u202etitle")',
+    "https://a.com/\u202etxt.exe",
+    "<a href='https://a.com/'>\u202etxt.exe</a>",
+    "<a href='https://a.com/' title='&#8238;t'>&#x202e;x</a>",
+    "plain \u202etext\u202c reversed and \u202dforced",
+    "<img alt='\u202egpj.exe' src='/x.png'>",
+]
+
 COMMENT_ALLOWED_TAGS: frozenset[str] = frozenset(
     {"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li"}
 )
@@ -148,4 +166,53 @@ def assert_safe_html(
         "unsafe HTML:\n  "
         + "\n  ".join(oracle.problems)
         + f"\nin output:\n{html[:2000]}"
+    )
+
+
+# Format characters (Unicode Cf) that a check of link text looks for, and the
+# bidi overrides that no text may keep.
+_FORMAT = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\U000e0001-\U000e007f]"
+)
+_OVERRIDE = re.compile("[\u202d\u202e]")
+
+
+class _SpoofOracle(HTMLParser):
+    """Reads HTML as a browser does (character references decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links = 0
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.links += 1
+        for name, value in attrs:
+            found = _FORMAT if name in ("href", "src") else _OVERRIDE
+            if value and found.search(value):
+                self.problems.append(f"{name}={value!r} on <{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self.links = max(self.links - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        found = _FORMAT if self.links else _OVERRIDE
+        if found.search(data):
+            where = "link text" if self.links else "text"
+            self.problems.append(f"{where} {data!r}")
+
+
+def assert_no_spoofing(html: str) -> None:
+    """Fail on an invisible format character in link text or an address, or
+    a bidi override anywhere (entities decoded, as a browser would)."""
+    oracle = _SpoofOracle()
+    oracle.feed(html)
+    oracle.close()
+    assert not oracle.problems, (
+        "spoofing characters left:\n  "
+        + "\n  ".join(oracle.problems)
+        + f"\nin {html!r}"
     )

@@ -9,7 +9,7 @@ from blog.errors import FieldError
 from blog.extensions import db
 from blog.models import Role, User
 from blog.posts.slugs import slugify, unique_slug
-from blog.validation import email_address
+from blog.validation import clean_text, email_address, single_line, strip_invisible
 
 USERNAME_MAX = 60
 DISPLAY_NAME_MAX = 100
@@ -38,8 +38,12 @@ def create_user(
         or len(username) > USERNAME_MAX
         or "@" in username
         or any(c.isspace() for c in username)
+        or strip_invisible(username) != username
     ):
-        raise AccountError("Use 1 to 60 characters, without spaces or “@”.", "username")
+        raise AccountError(
+            "Use 1 to 60 characters, without spaces, “@” or invisible characters.",
+            "username",
+        )
     try:
         role = Role(role)
     except ValueError as error:
@@ -60,7 +64,15 @@ def create_user(
     if clash is not None:
         field = "username" if clash.username.lower() == username.lower() else "email"
         raise AccountError(f"That {field} is already taken.", field)
-    display_name = (display_name or username).strip()[:DISPLAY_NAME_MAX]
+    try:
+        display_name = single_line(
+            strip_invisible(display_name or username),
+            "display_name",
+            max_length=DISPLAY_NAME_MAX,
+        )
+    except FieldError as error:
+        raise AccountError(str(error), "display_name") from error
+    bio = clean_text(bio)
     user = User(
         username=username,
         email=email,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +20,13 @@ from blog.comments.settings import CommentSettings
 from blog.errors import FieldError
 from blog.extensions import db
 from blog.models import Comment, Post, User
-from blog.validation import email_address, http_url
+from blog.validation import (
+    clean_text,
+    email_address,
+    http_url,
+    is_one_line,
+    strip_invisible,
+)
 
 NAME_MAX, URL_MAX = 100, 200
 
@@ -34,7 +40,15 @@ class CommentInvalid(FieldError):
 
 @dataclass
 class Submission:
-    """What a commenter sent, as plain data (the view fills it from the request)."""
+    """What a commenter sent, as plain data (the view fills it from the request).
+
+    Its text is cleaned when it is made, whoever makes it (the form, the
+    command line, an importer): line breaks as ``"\\n"``, no NUL or other
+    control character (PostgreSQL refuses NUL), and no invisible format
+    character (bidi controls, zero-width characters) in the name, email and
+    website (:mod:`blog.validation`). The body keeps what right-to-left and
+    other scripts need; ``blog.rendering`` takes care of its links.
+    """
 
     name: str = ""
     email: str = ""
@@ -49,6 +63,15 @@ class Submission:
     #: Seconds since the form was served, from its signed timestamp; None if
     #: the timestamp was missing or forged.
     form_age: float | None = None
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, str):
+                setattr(self, field.name, clean_text(value))
+        self.name = strip_invisible(self.name)
+        self.email = strip_invisible(self.email)
+        self.url = strip_invisible(self.url)
 
 
 # The form's signed timestamp ------------------------------------------------
@@ -104,7 +127,7 @@ def _author_errors(data: Submission) -> dict[str, str]:
     name = data.name.strip()
     if not name:
         errors["name"] = "Please enter your name."
-    elif "\r" in data.name or "\n" in data.name:
+    elif not is_one_line(name):
         errors["name"] = "Your name must fit on one line."
     elif len(name) > NAME_MAX:
         errors["name"] = f"Keep your name under {NAME_MAX} characters."

@@ -28,7 +28,8 @@ from blog.comments.checks import (
     content_hash,
     is_duplicate,
 )
-from blog.comments.permissions import can_moderate, moderated_by
+from blog.comments.jobs import RecheckResult, recheck
+from blog.comments.permissions import can_moderate, can_moderate_all, moderated_by
 from blog.comments.settings import CommentSettings
 from blog.comments.states import Action, TransitionRefused, record, transition
 from blog.database import contains
@@ -217,6 +218,7 @@ def reply(
     :raises CommentInvalid: also when the same reply was already posted.
     """
     require(can_moderate(actor, parent))
+    body = Submission(body=body).body  # cleaned as every comment is
     html = checked_html(Submission(body=body), actor)
     digest = content_hash(parent.post_id, actor.email, body)
     if is_duplicate(parent.post_id, digest):
@@ -251,3 +253,13 @@ def reply(
         db.session.rollback()
         raise CommentInvalid({"comment": ALREADY_SAID}) from None
     return answer
+
+
+def recheck_held(actor: User, settings: CommentSettings) -> RecheckResult:
+    """Ask Akismet again about every unchecked comment, site-wide: editors
+    and admins only, since it touches comments on everyone's posts.
+
+    :raises PermissionDenied: for authors and contributors.
+    """
+    require(can_moderate_all(actor))
+    return recheck(settings)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from blog.forms.common import BlogForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(BlogForm):
     login = StringField(
         "Username or Email", validators=[DataRequired(), Length(max=254)]
     )
@@ -16,7 +17,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class SetupForm(FlaskForm):
+class SetupForm(BlogForm):
     site_title = StringField("Site Title", validators=[DataRequired(), Length(max=200)])
     username = StringField("Username", validators=[DataRequired(), Length(max=60)])
     email = EmailField(

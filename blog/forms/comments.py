@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Self
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -22,22 +21,24 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blog.comments import Action, Submission
-from blog.forms.common import choice
+from blog.forms.common import BlogForm, choice
 from blog.models import Comment
+from blog.numbers import parse_int
 from blog.rendering import COMMENT_MAX_CHARS
+from blog.validation import is_one_line
 
 REMEMBER_LABEL = (
     "Save my name, email, and website in this browser for the next time I comment."
 )
 
 
-def _one_line(_form: FlaskForm, field: StringField) -> None:
+def _one_line(_form: BlogForm, field: StringField) -> None:
     """The name field takes no line breaks (they would forge mail headers)."""
-    if field.data and ("\r" in field.data or "\n" in field.data):
+    if field.data and not is_one_line(field.data):
         raise ValidationError("Your name must fit on one line.")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BlogForm):
     name = StringField(
         "Name",
         validators=[
@@ -81,8 +82,7 @@ class CommentForm(FlaskForm):
     @property
     def parent_id(self) -> int | None:
         """The comment this one replies to, as the form says (unchecked)."""
-        value = self.comment_parent.data or ""
-        return int(value) if value.isdigit() else None
+        return parse_int(self.comment_parent.data)
 
     def to_submission(
         self,
@@ -110,7 +110,7 @@ class CommentForm(FlaskForm):
         )
 
 
-class CommentEditForm(FlaskForm):
+class CommentEditForm(BlogForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=100)])
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     url = URLField("Website", validators=[Optional(), Length(max=200)])
@@ -139,11 +139,11 @@ class CommentEditForm(FlaskForm):
         )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(BlogForm):
     comment = TextAreaField("Reply", validators=[DataRequired()])
 
 
-class BulkForm(FlaskForm):
+class BulkForm(BlogForm):
     action = SelectField(
         "Bulk actions",
         choices=[choice("", "Bulk actions")]

@@ -1,23 +1,117 @@
-"""What every feature's forms share: the CSRF-only action form, image
-fields, and putting a service's :class:`~blog.errors.FieldError` next to the
-field it names."""
+"""What every feature's forms share: the base classes that clean what people
+send, the CSRF-only action form, image fields, and putting a service's
+:class:`~blog.errors.FieldError` next to the field it names.
+
+Every form derives from :class:`BlogForm` (a ``FlaskForm``) and every group of
+fields inside one (``FormField``, ``FieldList`` rows) from :class:`SubForm`,
+so that every text field is cleaned the same way, once, here
+(:class:`CleanTextMeta`).
+"""
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO
+from collections.abc import MutableMapping
+from typing import Any, BinaryIO, TypeVar
 
 import wtforms
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
-from wtforms import BooleanField, Field, FieldList, FormField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    FormField,
+    PasswordField,
+    StringField,
+    widgets,
+)
+from wtforms.fields.core import UnboundField
+from wtforms.meta import DefaultMeta
+from wtforms.validators import Length, Optional, ValidationError
 
 from blog.errors import FieldError
 from blog.media import ImageInput
 from blog.models import Post
+from blog.validation import clean_text, is_one_line
+
+_FieldT = TypeVar("_FieldT", bound=Field)
+ONE_LINE_MESSAGE = "Keep this on one line, without line breaks."
+
+
+def clean_filter(value: Any) -> Any:
+    """The filter of every field: :func:`blog.validation.clean_text` (CRLF to
+    LF; NUL and other control characters but tab and newline gone) on text,
+    and on each text of a list (a multiple choice); other data as it is."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_text(item) if isinstance(item, str) else item for item in value]
+    return value
+
+
+def one_line(_form: wtforms.Form, field: Field) -> None:
+    """A one-line input refuses line breaks (no browser sends them; a script
+    might, to forge a header or a calendar line). Quiet when the field already
+    has a message."""
+    if not field.errors and isinstance(field.data, str) and not is_one_line(field.data):
+        raise ValidationError(ONE_LINE_MESSAGE)
+
+
+class CleanTextMeta(DefaultMeta):
+    """Binds every field with :func:`clean_filter` first (text fields, and
+    choices, which a script may fill with any text), and every one-line text
+    input (not hidden, not a password) with :func:`one_line` last.
+
+    Passwords are left as typed: they are checked exactly as typed, and the
+    command line sets them without any form. ``FieldList`` rows are bound
+    here too; a ``FormField`` must wrap a :class:`SubForm` (or another form
+    of this module), which cleans its own fields.
+    """
+
+    def bind_field(
+        self,
+        form: wtforms.form.BaseForm,
+        unbound_field: UnboundField[_FieldT],
+        options: MutableMapping[str, Any],
+    ) -> _FieldT:
+        field = super().bind_field(form, unbound_field, options)
+        if isinstance(field, FormField) and not issubclass(
+            field.form_class, BlogForm | SubForm
+        ):
+            raise TypeError(
+                f"{field.form_class.__name__} must derive from "
+                "blog.forms.common.SubForm so that its text is cleaned"
+            )
+        if isinstance(field, PasswordField | FormField | FieldList):
+            return field  # as typed; or the data is its subform's or rows'
+        field.filters = (clean_filter, *field.filters)
+        widget = field.widget
+        if (
+            isinstance(field, StringField)
+            and isinstance(widget, widgets.Input)
+            and widget.input_type != "hidden"
+        ):
+            field.validators = [*field.validators, one_line]
+        return field
+
+
+class BlogForm(FlaskForm):
+    """The base of every form: CSRF (Flask-WTF) and clean text."""
+
+    Meta = CleanTextMeta
+
+
+class SubForm(wtforms.Form):
+    """The base of a group of fields inside a :class:`BlogForm` (a
+    ``FormField`` or a ``FieldList`` row): clean text, no CSRF of its own."""
+
+    Meta = CleanTextMeta
+
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "gif", "webp"]
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
+#: Under the request limit (``MAX_CONTENT_LENGTH``, 8 MiB), so that a large
+#: image gets this message next to its field rather than the 413 page.
+MAX_IMAGE_BYTES = 7 * 1024 * 1024
 
 
 def choice(value: str, label: str) -> Any:
@@ -26,7 +120,7 @@ def choice(value: str, label: str) -> Any:
     return wtforms.SelectChoice(value, label)  # type: ignore[attr-defined]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BlogForm):
     """An empty form: a button that changes state, protected by CSRF."""
 
 
@@ -36,7 +130,7 @@ def image_field(label: str) -> FileField:
         label,
         validators=[
             FileAllowed(IMAGE_TYPES, "Upload a JPEG, PNG, GIF or WebP image."),
-            FileSize(MAX_IMAGE_BYTES, message="Keep the image under 10 MB."),
+            FileSize(MAX_IMAGE_BYTES, message="Keep the image under 7 MB."),
         ],
     )
 
@@ -46,7 +140,7 @@ def uploaded(field: FileField) -> tuple[BinaryIO, str] | None:
     upload = field.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
-    return upload.stream, str(upload.filename)
+    return upload.stream, clean_text(str(upload.filename))
 
 
 def image_input(
@@ -63,7 +157,7 @@ def image_input(
     )
 
 
-class FeaturedImageForm(FlaskForm):
+class FeaturedImageForm(BlogForm):
     """The featured-image fields of the article and event editors, which
     both derive from it."""
 
@@ -92,7 +186,7 @@ class FeaturedImageForm(FlaskForm):
         }
 
 
-def show_errors(form: FlaskForm, error: FieldError) -> None:
+def show_errors(form: wtforms.Form, error: FieldError) -> None:
     """Put each message next to its field; a message for a field the form
     does not have, or for a group of fields (the event editor's rows), goes
     to the top of the form."""

@@ -3,6 +3,12 @@
 People and sponsors are rows (``FieldList`` of ``FormField``) that work
 without JavaScript: each row has an order number and a Remove box, and an
 "Add another" button shows the form again with one more empty row.
+
+Audiences ("Open to") and organising units are checkboxes of the existing
+names plus an "Add new" box taking one name a line, so that a name may hold
+commas ("Students, Prospective"). The template draws the checkboxes from
+the names the view offers (:meth:`EventForm.checklist`); a box's value is
+its name.
 """
 
 from __future__ import annotations
@@ -15,10 +21,10 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -27,7 +33,8 @@ from wtforms import (
 from wtforms.validators import Email, Length, NumberRange, Optional
 
 from blog.events import EventInput, PersonInput, SponsorInput
-from blog.forms.common import FeaturedImageForm, choice
+from blog.events.when import last_day, local_span
+from blog.forms.common import FeaturedImageForm, SubForm, choice
 from blog.models import Event, EventPerson, EventStatus, PersonRole, Post
 from blog.posts import PostInput
 
@@ -57,7 +64,7 @@ def zone_choices() -> list[Any]:
     return [choice(name, name) for name in sorted(available_timezones())]
 
 
-class _Row(Form):
+class _Row(SubForm):
     """A row's order number and Remove box (no CSRF of its own)."""
 
     position = IntegerField(
@@ -113,8 +120,18 @@ class EventForm(FeaturedImageForm):
     moderators = FieldList(FormField(ModeratorRow), "Moderator", max_entries=30)
     sponsors = FieldList(FormField(SponsorRow), "Co-sponsored by", max_entries=30)
     categories = StringField("Categories", validators=[Optional(), Length(max=2000)])
-    audiences = StringField("Open to", validators=[Optional(), Length(max=2000)])
-    units = StringField("Organising units", validators=[Optional(), Length(max=2000)])
+    audiences = SelectMultipleField("Open to", choices=[], validate_choice=False)
+    new_audiences = TextAreaField(
+        "Add new audience",
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 2},
+    )
+    units = SelectMultipleField("Organising units", choices=[], validate_choice=False)
+    new_units = TextAreaField(
+        "Add new unit",
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 2},
+    )
     contact_name = StringField("Contact name", validators=[Optional(), Length(max=100)])
     contact_email = StringField(
         "Contact email", validators=[Optional(), Email(), Length(max=254)]
@@ -148,7 +165,7 @@ class EventForm(FeaturedImageForm):
     @staticmethod
     def initial(post: Post, event: Event) -> dict[str, Any]:
         """The fields' values for an event (local times in its own zone)."""
-        start, end = event.local_start, event.local_end
+        start, end = local_span(event)
         moderators = [
             {**_person_row(p, i), "role": p.role}
             for i, p in enumerate(event.moderators, start=1)
@@ -166,7 +183,7 @@ class EventForm(FeaturedImageForm):
             "comments_open": post.comments_open,
             "start_date": start.date(),
             "start_time": None if event.all_day else start.time(),
-            "end_date": event.last_day if event.all_day else end.date(),
+            "end_date": last_day(event) if event.all_day else end.date(),
             "end_time": None if event.all_day else end.time(),
             "speakers": [
                 _person_row(p, i) for i, p in enumerate(event.speakers, start=1)
@@ -175,8 +192,8 @@ class EventForm(FeaturedImageForm):
             "moderators": [*moderators, {}],
             "sponsors": sponsors + [{}] * (1 if sponsors else NEW_ROWS["sponsors"]),
             "categories": ", ".join(t.name for t in post.categories),
-            "audiences": ", ".join(t.name for t in event.audiences),
-            "units": ", ".join(t.name for t in event.units),
+            "audiences": [t.name for t in event.audiences],
+            "units": [t.name for t in event.units],
             **FeaturedImageForm.featured_image_data(post),
         }
 
@@ -208,9 +225,23 @@ class EventForm(FeaturedImageForm):
                 SponsorInput(row.name.data or "", row.url.data or "")
                 for row in rows["sponsors"]
             ],
-            audiences=self.audiences.data or "",
-            units=self.units.data or "",
+            audiences=self._names("audiences"),
+            units=self._names("units"),
         )
+
+    def _names(self, name: str) -> tuple[str, ...]:
+        """The names ticked in a checklist, then those added, one a line."""
+        ticked = self[name].data or []
+        added = (self[f"new_{name}"].data or "").splitlines()
+        return (*ticked, *added)
+
+    def checklist(self, name: str, offered: list[str]) -> list[tuple[str, bool]]:
+        """The checkboxes of ``audiences`` or ``units``: each offered name
+        and whether it is ticked, then any ticked name no longer offered (so
+        nothing chosen is lost when the form is shown again)."""
+        ticked = list(dict.fromkeys(self[name].data or []))
+        boxes = [(option, option in ticked) for option in offered]
+        return boxes + [(option, True) for option in ticked if option not in offered]
 
     def _value(self, name: str) -> Any:
         """A plain field's data, or the service's default when left empty."""

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -19,8 +18,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from blog.forms.common import FeaturedImageForm, choice
+from blog.dates import to_zone
+from blog.forms.common import BlogForm, FeaturedImageForm, choice
 from blog.models import Post
+from blog.numbers import parse_int
 from blog.posts import PostInput
 from blog.posts.listing import FilterChoices
 
@@ -45,7 +46,7 @@ class PostForm(FeaturedImageForm):
     @staticmethod
     def initial(post: Post, zone: ZoneInfo) -> dict[str, Any]:
         """The fields' values for ``post``; the publish date in ``zone``."""
-        local = post.published_at.astimezone(zone) if post.published_at else None
+        local = to_zone(post.published_at, zone) if post.published_at else None
         return {
             "title": post.title,
             "slug": post.slug,
@@ -76,7 +77,7 @@ class PostForm(FeaturedImageForm):
         )
 
 
-class PostFilterForm(FlaskForm):
+class PostFilterForm(BlogForm):
     class Meta:
         csrf = False
 
@@ -117,10 +118,10 @@ class PostFilterForm(FlaskForm):
 
 def _chosen_id(value: object) -> int | None:
     """The id chosen in a menu ("" for all), if any."""
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return parse_int(value)
 
 
-class TermForm(FlaskForm):
+class TermForm(BlogForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=100)])
     slug = StringField("Slug", validators=[Optional(), Length(max=120)])
     description = TextAreaField(

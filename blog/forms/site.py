@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -14,14 +13,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from blog.forms.common import image_field, image_input
+from blog.forms.common import BlogForm, image_field, image_input
 from blog.site import PromoInput
 from blog.site.settings import DISCUSSION_KEYS
 
 GENERAL_KEYS = ("title", "tagline", "timezone", "posts_per_page")
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(BlogForm):
     title = StringField("Site Title", validators=[DataRequired(), Length(max=200)])
     tagline = StringField("Tagline", validators=[Optional(), Length(max=300)])
     timezone = StringField("Time zone", validators=[DataRequired(), Length(max=60)])
@@ -34,7 +33,7 @@ class SettingsForm(FlaskForm):
         return {name: self[name].data for name in GENERAL_KEYS}
 
 
-class DiscussionForm(FlaskForm):
+class DiscussionForm(BlogForm):
     comments_manual_approval = BooleanField("Comment must be manually approved")
     comments_previously_approved = BooleanField(
         "Comment author must have a previously approved comment"
@@ -70,7 +69,7 @@ class DiscussionForm(FlaskForm):
         return values
 
 
-class PromoForm(FlaskForm):
+class PromoForm(BlogForm):
     title = StringField("Title", validators=[Optional(), Length(max=200)])
     text = TextAreaField("Text", validators=[Optional(), Length(max=5000)])
     link = StringField("Link", validators=[Optional(), Length(max=500)])

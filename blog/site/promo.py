@@ -15,7 +15,7 @@ from blog.extensions import db
 from blog.media import ImageInput, ImageRejected, Uploads, store_image
 from blog.models import User
 from blog.site.settings import SettingsError, can_manage_settings, save_settings
-from blog.validation import http_url, single_line
+from blog.validation import clean_text, http_url, single_line
 
 KEYS = ("promo_title", "promo_text", "promo_image", "promo_image_alt", "promo_link")
 TEXT_MAX = 5000
@@ -52,7 +52,27 @@ def current_promo(settings: Mapping[str, Any]) -> Promo | None:
         paragraphs=[p for p in paragraphs if p],
         image=str(settings.get("promo_image") or ""),
         image_alt=str(settings.get("promo_image_alt") or ""),
-        link=str(settings.get("promo_link") or ""),
+        link=_safe_link(str(settings.get("promo_link") or "")),
+    )
+
+
+def _safe_link(link: str) -> str:
+    """The stored link, or "" for one saved before the check was strict
+    (``/\\evil.example`` is another site to a browser)."""
+    try:
+        return _link(link)
+    except FieldError:
+        return ""
+
+
+def _link(link: str) -> str:
+    """:raises FieldError: not a web address nor a path on this site."""
+    return http_url(
+        link,
+        "link",
+        message="Give a full address (https://...) or a path on this site "
+        "(/...), under 500 characters, without spaces or quotes.",
+        allow_path=True,
     )
 
 
@@ -61,18 +81,12 @@ def _check(data: PromoInput, has_image: bool) -> dict[str, str]:
     try:
         values = {
             "promo_title": single_line(data.title, "title", max_length=200),
-            "promo_link": http_url(
-                data.link,
-                "link",
-                message="Give a full address (https://...) or a path on this "
-                "site (/...), under 500 characters.",
-                allow_path=True,
-            ),
+            "promo_link": _link(data.link),
             "promo_image_alt": single_line(data.image.alt, "image_alt", max_length=300),
         }
     except FieldError as error:
         raise SettingsError(str(error), error.field) from error
-    values["promo_text"] = data.text.strip()
+    values["promo_text"] = clean_text(data.text).strip()
     if len(values["promo_text"]) > TEXT_MAX:
         raise SettingsError(f"Keep the text under {TEXT_MAX:,} characters.", "text")
     if has_image and not values["promo_image_alt"]:

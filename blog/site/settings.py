@@ -17,6 +17,7 @@ from blog.comments import akismet
 from blog.errors import FieldError, require
 from blog.extensions import db
 from blog.models import Role, Setting, User
+from blog.validation import clean_text, single_line
 
 DEFAULTS: dict[str, Any] = {
     "title": "My Blog",
@@ -56,6 +57,20 @@ DISCUSSION_KEYS = (
 )
 
 
+#: Settings shown on one line (in <title>, feeds, calendars, the promo
+#: block): line breaks are refused, with the longest accepted length.
+ONE_LINE_LIMITS = {
+    "title": 200,
+    "tagline": 300,
+    "timezone": 60,
+    "akismet_api_key": 20000,  # validate() says what a key looks like
+    "promo_title": 200,
+    "promo_image_alt": 300,
+    "promo_link": 500,
+}
+TEXT_MAX = 20000
+
+
 class SettingsError(FieldError):
     """A setting's value is refused; ``field`` names it."""
 
@@ -70,7 +85,31 @@ def load_settings() -> dict[str, Any]:
     values = dict(DEFAULTS)
     for setting in db.session.scalars(select(Setting).where(Setting.key.in_(DEFAULTS))):
         values[setting.key] = setting.value
+    for key in ONE_LINE_LIMITS:  # stored before line breaks were refused
+        if isinstance(values[key], str) and not values[key].isprintable():
+            values[key] = " ".join(clean_text(values[key]).split())
     return values
+
+
+def cleaned(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with their text cleaned (:func:`blog.validation.clean_text`),
+    and the one-line settings on one line (:data:`ONE_LINE_LIMITS`).
+
+    :raises SettingsError: a line break in a one-line setting, or one too long.
+    """
+    result = dict(values)
+    for key, value in values.items():
+        if not isinstance(value, str):
+            continue
+        try:
+            result[key] = (
+                single_line(value, key, max_length=ONE_LINE_LIMITS[key])
+                if key in ONE_LINE_LIMITS
+                else clean_text(value)
+            )
+        except FieldError as error:
+            raise SettingsError(str(error), key) from error
+    return result
 
 
 def validate(values: Mapping[str, Any]) -> None:
@@ -96,8 +135,8 @@ def validate(values: Mapping[str, Any]) -> None:
         "comments_disallowed_words",
         "privacy_text",
     ):
-        if len(str(values.get(key, ""))) > 20000:
-            raise SettingsError("Keep this under 20,000 characters.", key)
+        if len(str(values.get(key, ""))) > TEXT_MAX:
+            raise SettingsError(f"Keep this under {TEXT_MAX:,} characters.", key)
     if len(str(values.get("akismet_api_key", ""))) > 100:
         raise SettingsError(
             "That does not look like an Akismet key.", "akismet_api_key"
@@ -105,10 +144,11 @@ def validate(values: Mapping[str, Any]) -> None:
 
 
 def save_settings(values: Mapping[str, Any]) -> None:
-    """Validate and store (the caller commits).
+    """Clean, validate and store (the caller commits).
 
     :raises SettingsError: with the field at fault.
     """
+    values = cleaned(values)
     validate(values)
     for key, value in values.items():
         db.session.merge(Setting(key=key, value=value))
@@ -135,7 +175,7 @@ def save_discussion(
     :param current: the settings in force, to see whether the key changed.
     :raises SettingsError: with the field at fault; nothing is written.
     """
-    changed = {key: values[key] for key in DISCUSSION_KEYS if key in values}
+    changed = cleaned({key: values[key] for key in DISCUSSION_KEYS if key in values})
     text = str(changed.get("privacy_text") or "")
     try:
         changed["privacy_html"] = rendering.render_post(text) if text.strip() else ""

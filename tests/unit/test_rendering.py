@@ -26,6 +26,8 @@ from tests.payloads import (
     FIELD_PAYLOADS,
     OVERSIZE_BODIES,
     POST_ALLOWED_TAGS,
+    SPOOFING,
+    assert_no_spoofing,
     assert_safe_html,
 )
 
@@ -258,11 +260,114 @@ def test_post_fenced_code_is_highlighted_with_classes() -> None:
     assert "style" not in html
 
 
-def test_post_footnotes_and_heading_ids_survive() -> None:
+def test_post_footnotes_and_heading_ids_survive_prefixed() -> None:
     html = render_post("## A heading\n\nText.[^1]\n\n[^1]: The note.\n")
-    assert '<h2 id="a-heading">A heading</h2>' in html
-    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in html
-    assert '<li id="fn:1">' in html
+    assert '<h2 id="user-content-a-heading">A heading</h2>' in html
+    assert (
+        '<sup id="user-content-fnref:1">'
+        '<a class="footnote-ref" href="#user-content-fn:1">1</a></sup>'
+    ) in html
+    assert '<li id="user-content-fn:1">' in html
+    assert 'class="footnote-backref" href="#user-content-fnref:1"' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "# Content",
+        '<h2 id="content">Content</h2>',
+        "<h3 id='content'>Content</h3>",
+    ],
+)
+def test_heading_ids_cannot_take_the_pages_own(source: str) -> None:
+    """The skip link's target is id="content"; a post's heading must not be it."""
+    html = render_post(source)
+    assert 'id="user-content-content"' in html
+    assert 'id="content"' not in html
+
+
+def test_intra_page_links_follow_their_prefixed_headings() -> None:
+    html = render_post("[TOC]\n\n# Setup\n\nSee [setup](#setup) or [top](#).\n")
+    assert '<a href="#user-content-setup">Setup</a>' in html  # the table of contents
+    assert '<h1 id="user-content-setup">Setup</h1>' in html
+    assert '<a href="#user-content-setup">setup</a>' in html
+    assert '<a href="#">top</a>' in html
+
+
+def test_stored_html_gets_prefixed_ids_once() -> None:
+    """Re-sanitizing old HTML (``flask rerender``) prefixes it; again, nothing."""
+    old = '<h2 id="comments">x</h2><p><a href="#comments">y</a></p>'
+    once = sanitize(old, "post")
+    assert once == (
+        '<h2 id="user-content-comments">x</h2>'
+        '<p><a href="#user-content-comments">y</a></p>'
+    )
+    assert sanitize(once, "post") == once
+
+
+def test_comment_anchors_are_left_alone() -> None:
+    """Comments have no ids; a link to the page's own parts stays one."""
+    assert render_comment("[reply](#respond)") == (
+        f'<p><a href="#respond" {UGC}>reply</a></p>'
+    )
+
+
+def test_renderer_version_was_bumped_for_prefixed_ids() -> None:
+    """Stored HTML with unprefixed ids must be re-rendered (``flask rerender``)."""
+    assert rendering.RENDERER_VERSION >= 2
+
+
+@pytest.mark.parametrize(
+    "bad_html",
+    [
+        '<a href="https://a.com/">\u202etxt.exe</a>',
+        '<a href="https://a.com/">pay&#x200b;pal</a>',
+        '<a href="https://a.com/&#8238;x">x</a>',
+        "<p>&#8238;txt</p>",
+        '<img alt="\u202dx">',
+    ],
+)
+def test_spoofing_oracle_catches_spoofing(bad_html: str) -> None:
+    with pytest.raises(AssertionError, match="spoofing"):
+        assert_no_spoofing(bad_html)
+
+
+@pytest.mark.parametrize("payload", SPOOFING)
+@pytest.mark.parametrize(
+    "render",
+    [
+        render_comment,
+        render_post,
+        lambda source: sanitize(source, "comment"),
+        lambda source: sanitize(source, "post"),
+        lambda source: sanitize(sanitize(source, "post"), "post"),
+    ],
+    ids=["comment", "post", "sanitize", "sanitize-post", "sanitize-twice"],
+)
+def test_spoofing_characters_are_removed(
+    payload: str, render: Callable[[str], str]
+) -> None:
+    assert_no_spoofing(render(payload))
+
+
+def test_reversed_link_text_reads_as_typed() -> None:
+    assert render_comment("[\u202etxt.exe](https://a.com/)") == (
+        f'<p><a href="https://a.com/" {UGC}>txt.exe</a></p>'
+    )
+    assert render_post("[&#8238;txt.exe](https://a.com/)") == (
+        '<p><a href="https://a.com/" rel="noopener">txt.exe</a></p>'
+    )
+
+
+def test_right_to_left_writing_keeps_its_marks_and_joiners() -> None:
+    """Outside links, text keeps RLM/LRM, ZWNJ/ZWJ and isolates; only the
+    overrides (which reverse letters) go. Link text keeps none of them."""
+    body = "\u2067سلام\u2069\u200f می\u200cخواهم 👩\u200d💻 \u202eoverride"
+    assert render_comment(body) == (
+        "<p>\u2067سلام\u2069\u200f می\u200cخواهم 👩\u200d💻 override</p>"
+    )
+    link = render_comment("[می\u200cخواهم\u200f](https://a.com/)")
+    assert ">میخواهم</a>" in link
 
 
 def test_post_classes_and_ids_are_allowlisted() -> None:

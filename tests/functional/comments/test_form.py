@@ -10,10 +10,7 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import Comment, CommentLogEntry, Post, Role, utcnow
-
-
-def url_of(post) -> str:  # type: ignore[no-untyped-def]
-    return f"/{post.published_at:%Y}/{post.published_at:%m}/{post.slug}/"
+from tests.fixtures_comments import url_of
 
 
 def rows(app) -> list[Comment]:  # type: ignore[no-untyped-def]
@@ -90,8 +87,8 @@ def test_approved_comment_lands_on_itself(app, client, make_post, post_comment):
     assert f'id="comment-{comment.id}"' in html
     assert "Hello <em>there</em>" in html
     assert (
-        '<a class="url fn" href="https://bo.example" rel="external nofollow ugc">Bo</a>'
-        in html
+        '<a class="url fn" href="https://bo.example" rel="external nofollow ugc">'
+        "<bdi>Bo</bdi></a>" in html
     )
     assert f'href="#comment-{comment.id}"><time' in html
     assert "1 Reply to" in html
@@ -286,7 +283,9 @@ def test_reply_link_and_threading(app, client, make_post, make_comment, post_com
     reply_page = client.get(f"{url_of(post)}?replytocom={parent.id}").get_data(
         as_text=True
     )
-    assert "Leave a Reply to Pat" in reply_page and "Cancel reply" in reply_page
+    assert (
+        "Leave a Reply to <bdi>Pat</bdi>" in reply_page and "Cancel reply" in reply_page
+    )
     assert f'name="comment_parent" type="hidden" value="{parent.id}"' in reply_page
     with app.app_context():
         from blog.site.settings import save_settings

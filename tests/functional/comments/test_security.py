@@ -14,22 +14,14 @@ from blog.extensions import db
 from blog.models import Comment, Role
 from blog.site.settings import save_settings
 from tests.conftest import PASSWORD
+from tests.fixtures_comments import url_of
 from tests.payloads import CORPUS, FIELD_PAYLOADS, OVERSIZE_BODIES, assert_safe_html
 
 
-def url_of(post) -> str:  # type: ignore[no-untyped-def]
-    return f"/{post.published_at:%Y}/{post.published_at:%m}/{post.slug}/"
-
-
-@pytest.fixture
-def approving(app):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        save_settings({"comments_previously_approved": False, "comments_max_links": 0})
-        db.session.commit()
-
-
 def comment_bodies(html: str) -> list[str]:
-    return re.findall(r'<div class="comment-content">(.*?)</div>', html, re.DOTALL)
+    return re.findall(
+        r'<div class="comment-content" dir="auto">(.*?)</div>', html, re.DOTALL
+    )
 
 
 def test_corpus_through_the_form_is_safe(

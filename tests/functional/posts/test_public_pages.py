@@ -6,10 +6,7 @@ from datetime import timedelta
 
 from blog.extensions import db
 from blog.models import Post, Role, utcnow
-
-
-def url_of(post: Post) -> str:
-    return f"/{post.published_at:%Y}/{post.published_at:%m}/{post.slug}/"
+from tests.fixtures_comments import url_of
 
 
 def test_home_lists_newest_articles_with_attribution(client, make_user, make_post):
@@ -27,7 +24,8 @@ def test_home_lists_newest_articles_with_attribution(client, make_user, make_pos
     assert html.index("Newer one") < html.index("Older one")
     assert (
         "Posted on" in html
-        and 'by <a class="author" href="/author/marta/">Marta Oyelaran</a>' in html
+        and 'by <a class="author" href="/author/marta/"><bdi>Marta Oyelaran</bdi></a>'
+        in html
     )
     assert "First paragraph of newer." in html and "Second paragraph." not in html
     assert "Continue reading" in html
@@ -70,12 +68,15 @@ def test_article_page_has_the_seed_shape(client, make_user, make_post):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<h1 class="entry-title">Quiet talks</h1>' in html
-    assert "Posted on" in html and 'href="/author/tomas/">Tomás Reyes</a>' in html
+    assert (
+        "Posted on" in html
+        and 'href="/author/tomas/"><bdi>Tomás Reyes</bdi></a>' in html
+    )
     assert "<blockquote>" in html
     assert "This entry was posted in" in html
     assert 'href="/category/diplomacy/" rel="category tag">Diplomacy</a>' in html
     assert 'href="/tag/talks/" rel="tag">talks</a>' in html
-    assert 'by <a href="/author/tomas/">Tomás Reyes</a>.' in html
+    assert 'by <a href="/author/tomas/"><bdi>Tomás Reyes</bdi></a>.' in html
 
 
 def test_previous_and_next_links(client, make_user, make_post):

@@ -4,11 +4,66 @@ The style follows the seed pages and AP usage: ``November 22, 2026``,
 ``Thursday, March 14, 2024``, ``4:00 p.m.``, ``EDT``. Callers pass the zone
 to show a time in (the site's, or an event's own); nothing here reads the
 request or the settings.
+
+Editors may only type dates from :data:`EARLIEST_YEAR` to
+:data:`LATEST_YEAR` (:func:`in_range`), but rows written before that check,
+or by an importer, may hold any date Python can: everything here accepts
+them, from ``0001-01-01`` to ``9999-12-31``. Convert a stored time with
+:func:`to_zone`, never with ``astimezone``: near those ends a zone's clock
+would leave the years Python can hold.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: The years the editors accept (publish dates, event dates, deadlines).
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+RANGE_MESSAGE = f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
+
+
+def in_range(value: date) -> bool:
+    """Whether an editor may give this date (or time): years 1900 to 2200."""
+    return EARLIEST_YEAR <= value.year <= LATEST_YEAR
+
+
+def zone_named(name: str | None) -> tzinfo:
+    """The IANA zone ``name``; UTC for no name, or one this system does not know."""
+    try:
+        return ZoneInfo(name) if name else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def to_zone(value: datetime, zone: tzinfo) -> datetime:
+    """``value`` on ``zone``'s clock; on UTC's where that clock would pass
+    year 1 or 9999 (stored times are UTC, so that always works)."""
+    try:
+        return value.astimezone(zone)
+    except OverflowError:
+        pass
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return value
+
+
+def span_in_zone(
+    start: datetime, end: datetime, zone: tzinfo
+) -> tuple[datetime, datetime]:
+    """Both ends of a span on ``zone``'s clock, or both on UTC's where one
+    cannot be (see :func:`to_zone`): never one of each."""
+    local_start, local_end = to_zone(start, zone), to_zone(end, zone)
+    if local_start.tzinfo is local_end.tzinfo:
+        return local_start, local_end
+    return to_zone(start, UTC), to_zone(end, UTC)
+
+
+def day_after(value: date) -> date:
+    """The next day; ``9999-12-31`` itself, the last day Python knows."""
+    return value if value == date.max else value + timedelta(days=1)
 
 
 def day(value: date) -> str:
@@ -54,14 +109,14 @@ def zone_name(value: datetime) -> str:
 
 def local_date(value: datetime | None, zone: tzinfo) -> str:
     """``November 22, 2026`` in ``zone``; ``""`` for no date."""
-    return day(value.astimezone(zone)) if value is not None else ""
+    return day(to_zone(value, zone)) if value is not None else ""
 
 
 def local_datetime(value: datetime | None, zone: tzinfo) -> str:
     """``November 22, 2026 at 3:05 p.m.`` in ``zone``; ``""`` for no date."""
     if value is None:
         return ""
-    seen = value.astimezone(zone)
+    seen = to_zone(value, zone)
     return f"{day(seen)} at {clock(seen)}"
 
 

@@ -219,8 +219,8 @@ def _load_event(organiser: User, image_filename: str) -> None:
             events.SponsorInput("Friends of Elm Street Garden"),
             events.SponsorInput("Northfield College Extension"),
         ],
-        audiences="The public, Students, Faculty, Families",
-        units="Community Programs, Library Events Office",
+        audiences=("The public", "Families", "Students, Undergraduate"),
+        units=("Community Programs", "Library Events Office"),
     )
     post = events.save_event(organiser, data, publish=True)
     post.featured_image = db.session.scalar(

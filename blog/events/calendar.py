@@ -5,22 +5,59 @@ here reads the request or the database, so tests call them directly.
 Every format carries the same instant: the ICS file names the event's zone
 (with a matching VTIMEZONE), Google and Outlook get UTC (Google also the
 zone's name in ``ctz``).
+
+Whatever is stored, a calendar is made: any date Python holds (events
+outside :data:`ZONED_YEARS`, only ever written around the editor's checks,
+are given in UTC, so no VTIMEZONE spans millennia), and any text (line
+breaks and control characters, which no calendar line may hold, are
+replaced).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 import icalendar
 
+from blog import dates
+from blog.events.when import last_day, local_span
 from blog.models import Event, EventStatus, Post
 from blog.rendering import plain_text
 
 PRODID = "-//blog//events//EN"
 GOOGLE_URL = "https://calendar.google.com/calendar/render"
 OUTLOOK_URL = "https://outlook.live.com/calendar/0/action/compose"
+#: Timed events in these (local) years are written in their own zone, with a
+#: VTIMEZONE covering them; others in UTC. A year's margin on each side of
+#: what the editor accepts, for events that cross it.
+ZONED_YEARS = range(dates.EARLIEST_YEAR - 1, dates.LATEST_YEAR + 2)
+#: Unicode categories no calendar text keeps: controls, lone surrogates.
+_DROPPED = frozenset({"Cc", "Cs"})
+
+
+# Text -----------------------------------------------------------------------
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """``value`` as calendar text: without control characters, which RFC 5545
+    allows in no value; its lines kept when ``multiline``, else joined."""
+    lines = [
+        "".join(
+            " " if char == "\t" else char
+            for char in line
+            if char == "\t" or unicodedata.category(char) not in _DROPPED
+        )
+        for line in value.splitlines()
+    ]
+    return "\n".join(lines) if multiline else " ".join(" ".join(lines).split())
+
+
+def _address(value: str) -> str:
+    """A URI or email address without spaces or control characters."""
+    return "".join(c for c in value if not c.isspace() and c.isprintable())
 
 
 # Calendar files -------------------------------------------------------------
@@ -36,12 +73,12 @@ def location(event: Event) -> str:
     """Room, venue and address on one line; the online link when there is no place."""
     parts = [event.room, event.venue_name, event.venue_address]
     place = ", ".join(p for p in parts if p)
-    return place or event.online_url
+    return clean_text(place or event.online_url)
 
 
 def description(post: Post) -> str:
     """The event's description as plain text (calendar files carry no HTML)."""
-    return plain_text(post.body_html)
+    return clean_text(plain_text(post.body_html), multiline=True)
 
 
 def details_of(post: Post) -> Event:
@@ -62,30 +99,52 @@ def vevent(post: Post, *, url: str, site_url: str, now: datetime) -> icalendar.E
     event = details_of(post)
     item = icalendar.Event()
     item.add("uid", uid(post, site_url))
-    item.add("dtstamp", now.astimezone(UTC))
-    if event.all_day:
-        item.add("dtstart", event.local_start.date())
-        item.add("dtend", event.last_day + timedelta(days=1))
-    else:
-        item.add("dtstart", event.local_start)
-        item.add("dtend", event.local_end)
-    item.add("summary", post.title)
+    item.add("dtstamp", dates.to_zone(now, UTC))
+    _add_times(item, event)
+    item.add("summary", clean_text(post.title))
     text = description(post)
     if text:
         item.add("description", text)
     if location(event):
         item.add("location", location(event))
-    item.add("url", url)
-    if event.contact_email:
-        organizer = icalendar.vCalAddress(f"mailto:{event.contact_email}")
+    item.add("url", _address(url))
+    email = _address(event.contact_email)
+    if email:
+        organizer = icalendar.vCalAddress(f"mailto:{email}")
         if event.contact_name:
-            organizer.params["cn"] = event.contact_name
+            organizer.params["cn"] = clean_text(event.contact_name)
         item.add("organizer", organizer)
     item.add("status", _ICS_STATUS.get(event.status, "CONFIRMED"))
     item.add("sequence", max(event.sequence, 0))
     if post.updated_at is not None:
-        item.add("last-modified", post.updated_at.astimezone(UTC))
+        item.add("last-modified", dates.to_zone(post.updated_at, UTC))
     return item
+
+
+def _add_times(item: icalendar.Event, event: Event) -> None:
+    """DTSTART and DTEND: local days when all day, else local times in
+    :data:`ZONED_YEARS` and UTC outside them."""
+    if event.all_day:
+        first = local_span(event)[0].date()
+        last = max(last_day(event), first)
+        item.add("dtstart", first)
+        if last < date.max:
+            item.add("dtend", last + timedelta(days=1))
+        else:  # no day after 9999-12-31 to end on
+            item.add("duration", timedelta(days=(last - first).days + 1))
+    elif _zoned(event):
+        start, end = local_span(event)
+        item.add("dtstart", start)
+        item.add("dtend", end)
+    else:
+        item.add("dtstart", dates.to_zone(event.starts_at, UTC))
+        item.add("dtend", dates.to_zone(event.ends_at, UTC))
+
+
+def _zoned(event: Event) -> bool:
+    """Whether the event's times are written on its own clock (with a VTIMEZONE)."""
+    start, end = local_span(event)
+    return start.year in ZONED_YEARS and end.year in ZONED_YEARS
 
 
 def calendar(
@@ -102,7 +161,7 @@ def calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    if name:
+    if name := clean_text(name):
         cal.add("x-wr-calname", name)
     first: date | None = None
     last: date | None = None
@@ -111,6 +170,8 @@ def calendar(
             vevent(post, url=url_for_post(post), site_url=site_url, now=now)
         )
         event = details_of(post)
+        if event.all_day or not _zoned(event):
+            continue  # dates, or UTC: no VTIMEZONE needed
         start, end = event.starts_at.date(), event.ends_at.date()
         first = start if first is None else min(first, start)
         last = end if last is None else max(last, end)
@@ -129,22 +190,29 @@ def ics(cal: icalendar.Calendar) -> bytes:
 # "Add to calendar" links ----------------------------------------------------
 
 
+def _compact(value: date) -> str:
+    """``20240314``, four digits for any year (``%Y`` drops leading zeros)."""
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
+
+
 def _google_stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    utc = dates.to_zone(value, UTC)
+    return f"{_compact(utc)}T{utc:%H%M%S}Z"
 
 
 def google_link(post: Post, *, url: str) -> str:
     """Google Calendar's "create event" address, in UTC with the event's zone."""
     event = details_of(post)
     if event.all_day:
-        end = event.last_day + timedelta(days=1)
-        dates = f"{event.local_start:%Y%m%d}/{end:%Y%m%d}"
+        start = local_span(event)[0].date()
+        end = dates.day_after(last_day(event))
+        span = f"{_compact(start)}/{_compact(end)}"
     else:
-        dates = f"{_google_stamp(event.starts_at)}/{_google_stamp(event.ends_at)}"
+        span = f"{_google_stamp(event.starts_at)}/{_google_stamp(event.ends_at)}"
     params = {
         "action": "TEMPLATE",
         "text": post.title,
-        "dates": dates,
+        "dates": span,
         "details": _details(post, url),
         "location": location(event),
         "ctz": event.timezone,
@@ -153,15 +221,16 @@ def google_link(post: Post, *, url: str) -> str:
 
 
 def _outlook_stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = dates.to_zone(value, UTC)
+    return f"{utc.date().isoformat()}T{utc:%H:%M:%S}Z"
 
 
 def outlook_link(post: Post, *, url: str) -> str:
     """Outlook.com's compose deeplink, with ISO times in UTC."""
     event = details_of(post)
     if event.all_day:
-        start = event.local_start.date().isoformat()
-        end = (event.last_day + timedelta(days=1)).isoformat()
+        start = local_span(event)[0].date().isoformat()
+        end = dates.day_after(last_day(event)).isoformat()
     else:
         start = _outlook_stamp(event.starts_at)
         end = _outlook_stamp(event.ends_at)

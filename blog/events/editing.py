@@ -4,8 +4,10 @@ copied onto an event, saved through the articles' path.
 An event is a post of kind ``event``: :func:`save_event` hands the post's own
 fields (title, slug, body, categories, featured image) to
 :func:`blog.posts.publishing.save_post` and adds the rest in the same
-transaction. The editor gives local dates and times in the event's own zone;
-they are stored in UTC.
+transaction. The editor gives local dates and times in the event's own zone,
+in years 1900 to 2200 (:func:`blog.dates.in_range`); they are stored in UTC.
+Audiences and units are lists of names (which may hold commas): existing
+terms are attached, new names become terms, as categories do.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
+from blog import dates
 from blog.errors import FieldError
 from blog.media import Uploads
 from blog.models import (
@@ -31,7 +34,7 @@ from blog.models import (
 from blog.posts import publishing
 from blog.posts.editing import PostError, PostInput
 from blog.posts.slugs import slugify
-from blog.posts.taxonomy import terms_from_text
+from blog.posts.taxonomy import MAX_NAME, resolve_terms, unique_names
 from blog.validation import email_address, http_url, single_line
 
 MAX_ROWS = 30
@@ -49,6 +52,10 @@ TEXT_LIMITS = {
 URL_FIELDS = ("online_url", "registration_url")
 #: The longest name or affiliation in a row of people or sponsors.
 ROW_TEXT_MAX = 200
+#: The most audiences, or units, one event may name.
+MAX_TERMS = 50
+#: The date fields, each checked against the years an editor may give.
+DATE_FIELDS = ("start_date", "end_date", "accommodations_deadline")
 
 
 @dataclass
@@ -71,7 +78,8 @@ class EventInput:
 
     Dates and times are local to ``timezone`` (an IANA name). Without an end
     the event lasts an hour (or, all day, one day). The featured image is
-    ``post.image``, as for articles.
+    ``post.image``, as for articles. ``audiences`` and ``units`` are names,
+    existing or new, each whole (commas are part of a name).
     """
 
     post: PostInput
@@ -94,19 +102,21 @@ class EventInput:
     accommodations_deadline: date | None = None
     people: list[PersonInput] = field(default_factory=list)
     sponsors: list[SponsorInput] = field(default_factory=list)
-    audiences: str = ""
-    units: str = ""
+    audiences: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
 
 
 def event_times(data: EventInput) -> tuple[datetime, datetime]:
     """The UTC start and (exclusive) end of what the editor typed.
 
-    :raises PostError: unknown zone, missing time, or an end before the start.
+    :raises PostError: unknown zone, missing time, a date outside the years
+        1900 to 2200, or an end before the start.
     """
     if data.timezone not in available_timezones():
         raise PostError("Choose a time zone such as America/New_York.", "timezone")
     if data.start_date is None:
         raise PostError("Give the date the event starts.", "start_date")
+    _check_dates(data)
     zone = ZoneInfo(data.timezone)
     end_date = data.end_date or data.start_date
     if data.all_day:
@@ -128,6 +138,18 @@ def event_times(data: EventInput) -> tuple[datetime, datetime]:
     return start, end
 
 
+def _check_dates(data: EventInput) -> None:
+    """Every date given is in the years an editor may give (so that no time
+    computed from it leaves the years Python can hold, in any zone).
+
+    :raises PostError: with the first date field at fault.
+    """
+    for name in DATE_FIELDS:
+        value: date | None = getattr(data, name)
+        if value is not None and not dates.in_range(value):
+            raise PostError(dates.RANGE_MESSAGE, name)
+
+
 def validate_event(data: EventInput) -> dict[str, Any]:
     """Check everything an event adds to a post; nothing is written.
 
@@ -142,6 +164,7 @@ def validate_event(data: EventInput) -> dict[str, Any]:
         raise PostError(f"At most {MAX_ROWS} rows.", "people")
     if any(person.role not in set(PersonRole) for person in data.people):
         raise PostError("Choose speaker, moderator or host.", "people")
+    _vocabulary(data)
     try:
         values: dict[str, Any] = {
             name: single_line(getattr(data, name), name, max_length=limit)
@@ -163,6 +186,27 @@ def validate_event(data: EventInput) -> dict[str, Any]:
         "status": EventStatus(data.status),
         "accommodations_deadline": data.accommodations_deadline,
     }
+
+
+def _vocabulary(data: EventInput) -> dict[Taxonomy, list[str]]:
+    """The audiences' and units' names, tidied, without repeats.
+
+    :raises PostError: too many names, or one too long.
+    """
+    given = {
+        Taxonomy.AUDIENCE: ("audiences", data.audiences),
+        Taxonomy.UNIT: ("units", data.units),
+    }
+    chosen: dict[Taxonomy, list[str]] = {}
+    for taxonomy, (field_name, names) in given.items():
+        tidy = unique_names(names)
+        if len(tidy) > MAX_TERMS:
+            raise PostError(f"Choose at most {MAX_TERMS}.", field_name)
+        if any(len(name) > MAX_NAME for name in tidy):
+            message = f"Keep each name to {MAX_NAME} characters or fewer."
+            raise PostError(message, field_name)
+        chosen[taxonomy] = tidy
+    return chosen
 
 
 def _person(person: PersonInput) -> EventPerson:
@@ -255,11 +299,10 @@ def _apply_details(
     post: Post, data: EventInput, values: dict[str, Any], *, create: bool
 ) -> None:
     """Audiences, units and the event row (the post's own fields are set)."""
-    post.terms = (
-        list(post.terms)
-        + terms_from_text(Taxonomy.AUDIENCE, data.audiences, create=create)
-        + terms_from_text(Taxonomy.UNIT, data.units, create=create)
-    )
+    terms = list(post.terms)
+    for taxonomy, names in _vocabulary(data).items():
+        terms += resolve_terms(taxonomy, names, create=create)
+    post.terms = terms
     event = post.event if post.event is not None else Event(sequence=-1)
     post.event = event
     for name, value in values.items():

@@ -15,6 +15,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from blog import dates
+from blog.events.when import local_span
 from blog.extensions import db
 from blog.models import Event, Post, PostKind, Taxonomy, Term, User, utcnow
 from blog.posts.listing import dashboard_posts
@@ -119,7 +120,7 @@ def group_by_month(posts: Iterable[Post]) -> list[MonthGroup]:
     groups: list[MonthGroup] = []
     for post in posts:
         assert post.event is not None
-        label = dates.month(post.event.local_start)
+        label = dates.month(local_span(post.event)[0])
         if groups and groups[-1].label == label:
             groups[-1].posts.append(post)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from blog.events.calendar import description, details_of
+from blog.events.when import last_day, local_span
 from blog.models import EventPerson, EventStatus, Post
 
 _SCHEMA_STATUS = {
@@ -25,11 +26,12 @@ def json_ld(
 ) -> dict[str, Any]:
     """A schema.org ``Event``; serialise it with Jinja's ``tojson`` (HTML-safe)."""
     event = details_of(post)
+    local_start, local_end = local_span(event)
     if event.all_day:
-        start: str = event.local_start.date().isoformat()
-        end: str = event.last_day.isoformat()
+        start: str = local_start.date().isoformat()
+        end: str = last_day(event).isoformat()
     else:
-        start, end = event.local_start.isoformat(), event.local_end.isoformat()
+        start, end = local_start.isoformat(), local_end.isoformat()
     places: list[dict[str, Any]] = []
     if event.has_venue and event.status != EventStatus.MOVED_ONLINE:
         place: dict[str, Any] = {"@type": "Place", "name": event.venue_name}

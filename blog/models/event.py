@@ -8,8 +8,7 @@ zone the event happens in, where it is shown and edited.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -82,23 +81,6 @@ class Event(Model):
         passive_deletes=True,
         lazy="selectin",
     )
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone or "UTC")
-
-    @property
-    def local_start(self) -> datetime:
-        return self.starts_at.astimezone(self.zone)
-
-    @property
-    def local_end(self) -> datetime:
-        return self.ends_at.astimezone(self.zone)
-
-    @property
-    def last_day(self) -> date:
-        """The last local day the event runs on (the end is exclusive)."""
-        return (self.local_end - timedelta(microseconds=1)).date()
 
     @property
     def status_label(self) -> str:

@@ -11,13 +11,14 @@ from datetime import datetime
 
 from sqlalchemy import inspect, select
 
-from blog import rendering
+from blog import dates, rendering
 from blog.errors import FieldError
 from blog.extensions import db
 from blog.media import ImageInput, ImageRejected, Uploads, store_image
 from blog.models import Media, Post, PostStatus, SlugRedirect, Taxonomy, User
 from blog.posts.slugs import slugify, unique_slug
 from blog.posts.taxonomy import terms_from_text
+from blog.validation import clean_text, single_line
 
 TITLE_MAX = 300
 ALT_MAX = 300
@@ -39,7 +40,8 @@ class PostInput:
     categories: str = ""
     tags: str = ""
     comments_open: bool = True
-    #: When to publish (UTC); ``None`` means now, or keep the current date.
+    #: When to publish (aware, in years 1900 to 2200); ``None`` means now, or
+    #: keep the current date.
     publish_at: datetime | None = None
     image: ImageInput = field(default_factory=ImageInput)
 
@@ -50,15 +52,16 @@ def apply_input(post: Post, data: PostInput, *, create_terms: bool = True) -> No
     :param create_terms: ``False`` for a preview: new names stay unsaved.
     :raises PostError: with the field at fault.
     """
-    title = " ".join(data.title.split())
+    # The forms clean what people type; this covers every other caller.
+    title = single_line(data.title, "title", max_length=TITLE_MAX)
     if not title:
         raise PostError("Give the post a title.", "title")
-    if len(title) > TITLE_MAX:
-        raise PostError(f"Keep the title under {TITLE_MAX} characters.", "title")
+    if data.publish_at is not None and not dates.in_range(data.publish_at):
+        raise PostError(dates.RANGE_MESSAGE, "publish_at")
     post.title = title
     _apply_slug(post, data.slug.strip() or title)
-    post.body_source = data.body
-    post.excerpt_source = data.excerpt.strip()
+    post.body_source = clean_text(data.body)
+    post.excerpt_source = clean_text(data.excerpt).strip()
     try:
         render(post)
     except rendering.ContentRejected as error:

@@ -1,5 +1,7 @@
 """Terms (categories, tags, event audiences and units): parsing the editor's
-comma lists, finding and creating terms, renaming, deleting, counting use."""
+comma lists (categories and tags) or lists of names (audiences and units,
+whose names may hold commas), finding and creating terms, renaming,
+deleting, counting use."""
 
 from __future__ import annotations
 
@@ -24,14 +26,20 @@ class TermError(FieldError):
         super().__init__(message, field)
 
 
-def parse_names(text: str) -> list[str]:
-    """``"News, python ,news"`` -> ``["News", "python"]`` (first spelling wins)."""
+def unique_names(names: Iterable[str]) -> list[str]:
+    """Names with their spaces tidied, without blanks or repeats in any case
+    (the first spelling wins); commas are part of a name."""
     seen: dict[str, str] = {}
-    for raw in text.split(","):
-        name = " ".join(raw.split())[:MAX_NAME]
+    for raw in names:
+        name = " ".join(raw.split())
         if name and name.lower() not in seen:
             seen[name.lower()] = name
     return list(seen.values())
+
+
+def parse_names(text: str) -> list[str]:
+    """``"News, python ,news"`` -> ``["News", "python"]`` (first spelling wins)."""
+    return unique_names(" ".join(raw.split())[:MAX_NAME] for raw in text.split(","))
 
 
 def find_terms(taxonomy: Taxonomy, names: Iterable[str]) -> dict[str, Term]:

@@ -11,7 +11,6 @@ from flask import (
     current_app,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -25,6 +24,7 @@ from blog.events.when import when
 from blog.models import Post, PostKind, Taxonomy, utcnow
 from blog.posts import reading
 from blog.site import current_promo
+from blog.views.arguments import text_arg
 from blog.views.comments import comment_context
 from blog.views.context import (
     absolute,
@@ -55,8 +55,8 @@ def _listing(query: Select[Post], *, heading: str, past: bool) -> str:
 
 def _filters() -> dict[str, str | None]:
     return {
-        "category": request.args.get("category") or None,
-        "audience": request.args.get("audience") or None,
+        "category": text_arg("category") or None,
+        "audience": text_arg("audience") or None,
     }
 
 
@@ -135,10 +135,18 @@ def _ics_response(posts: list[Post], filename: str, name: str = "") -> Response:
     )
     response = Response(calendar.ics(cal), mimetype="text/calendar")
     response.headers["Content-Type"] = ICS_TYPE
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = f'inline; filename="{_safe(filename)}"'
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response
+
+
+def _safe(filename: str) -> str:
+    """A file name fit for a header: ASCII letters, digits, ``-_.`` (a slug
+    stored by an importer may hold anything, line breaks included)."""
+    return "".join(
+        c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in filename
+    )
 
 
 @bp.get("/events/<slug>.ics")

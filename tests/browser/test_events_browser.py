@@ -20,10 +20,26 @@ def row(page, name: str):  # type: ignore[no-untyped-def]
     return page.locator("[data-row]", has=page.locator(f'[name="{name}"]'))
 
 
+#: The seed page's "Open to": three of the names hold commas.
+SEED_AUDIENCES = [
+    "Parents and Families",
+    "Students, Graduate and Professional",
+    "Students, Prospective",
+    "Students, Undergraduate",
+]
+
+
 def test_an_editor_publishes_an_event_and_a_visitor_reads_it(
-    browser_page, new_page, make_user, artifacts_dir
+    browser_page, new_page, make_user, make_event, artifacts_dir
 ):
-    make_user("editor", "priya", display_name="Priya Nandakumar")
+    priya = make_user("editor", "priya", display_name="Priya Nandakumar")
+    # An earlier event brought one audience and one unit into the vocabulary.
+    make_event(
+        "An earlier talk",
+        author=priya,
+        audiences=("Students, Prospective",),
+        units=("East Asia Programme",),
+    )
     page = browser_page
     page.goto("/login")
     page.get_by_label("Username or Email").fill("priya")
@@ -67,10 +83,17 @@ def test_an_editor_publishes_an_event_and_a_visitor_reads_it(
         "Programme on Conflict and Cooperation"
     )
     page.get_by_label("Categories").fill("Diplomacy")
-    page.get_by_label("Open to").fill("Faculty, Staff, The public, Students")
-    page.get_by_label("Organising units").fill(
-        "Institute for Global Dialogue, East Asia Programme"
+    # Audiences and units: tick existing names, add new ones one a line.
+    open_to = page.get_by_role("group", name="Open to")
+    open_to.get_by_role("checkbox", name="Students, Prospective").check()
+    open_to.get_by_label("Add new audience").fill(
+        "Parents and Families\n"
+        "Students, Graduate and Professional\n"
+        "Students, Undergraduate"
     )
+    units = page.get_by_role("group", name="Organising units")
+    units.get_by_role("checkbox", name="East Asia Programme").check()
+    units.get_by_label("Add new unit").fill("Institute for Global Dialogue")
     page.get_by_label("Contact name").fill("Priya Nandakumar")
     page.get_by_label("Contact email").fill("priya@example.org")
     page.get_by_label("Featured image").set_input_files(
@@ -97,6 +120,12 @@ def test_an_editor_publishes_an_event_and_a_visitor_reads_it(
     expect(
         visitor.get_by_role("img", name="The old lecture hall in winter")
     ).to_be_visible()
+    audiences = visitor.get_by_role("region", name="Open to").get_by_role("listitem")
+    expect(audiences).to_have_text(SEED_AUDIENCES)
+    units = visitor.get_by_role("region", name="Organising units")
+    expect(units.get_by_role("listitem")).to_have_text(
+        ["East Asia Programme", "Institute for Global Dialogue"]
+    )
     text = visitor.locator("main").inner_text()
     position = 0
     for part in [
@@ -119,7 +148,8 @@ def test_an_editor_publishes_an_event_and_a_visitor_reads_it(
         "Categories",
         "Diplomacy",
         "Open to",
-        "Faculty",
+        "Parents and Families",
+        "Students, Undergraduate",
         "Organising units",
         "East Asia Programme",
         "Contact",

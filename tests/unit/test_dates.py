@@ -116,3 +116,81 @@ def test_no_date_is_an_empty_string():
     assert dates.local_date(None, NEW_YORK) == ""
     assert dates.local_datetime(None, NEW_YORK) == ""
     assert dates.iso(None) == ""
+
+
+# The ends of the calendar ---------------------------------------------------
+# Rows written before the editor checked dates (or by an importer) may hold
+# any date Python can. Near year 1 and 9999 a zone's clock leaves that range:
+# Kiritimati's local mean time was UTC-10:29 and it is now UTC+14, so both
+# ends are out of reach there; Adak's was UTC+12:13 (on the Asian side of
+# the date line until 1867) and it is now UTC-10, so both are in reach.
+
+FIRST = datetime.min.replace(tzinfo=UTC)
+LAST = datetime.max.replace(tzinfo=UTC)
+KIRITIMATI = ZoneInfo("Pacific/Kiritimati")
+ADAK = ZoneInfo("America/Adak")
+
+
+@pytest.mark.parametrize(
+    ("value", "zone"), [(FIRST, KIRITIMATI), (LAST, KIRITIMATI), (FIRST, NEW_YORK)]
+)
+def test_to_zone_shows_in_utc_what_the_zone_cannot(value, zone):
+    with pytest.raises(OverflowError):
+        value.astimezone(zone)  # what the pages used to do
+    assert dates.to_zone(value, zone) == value
+    assert dates.to_zone(value, zone).tzinfo is UTC
+
+
+def test_to_zone_converts_whatever_the_zone_can_show():
+    value = datetime(2024, 3, 15, 3, 30, tzinfo=UTC)
+    assert dates.to_zone(value, NEW_YORK).hour == 23
+    assert dates.to_zone(value, NEW_YORK).tzinfo is NEW_YORK
+    assert dates.to_zone(FIRST, ADAK).tzinfo is ADAK  # 12:13 p.m. on January 1
+
+
+def test_a_span_is_shown_on_one_clock():
+    # The start fits Kiritimati's clock, the end does not: both are in UTC.
+    start, end = LAST.replace(hour=8), LAST
+    shown = dates.span_in_zone(start, end, KIRITIMATI)
+    assert shown == (start, end)
+    assert {value.tzinfo for value in shown} == {UTC}
+    ordinary = dates.span_in_zone(
+        start.replace(year=2024), end.replace(year=2024), ADAK
+    )
+    assert {value.tzinfo for value in ordinary} == {ADAK}
+
+
+@pytest.mark.parametrize("zone", [UTC, KIRITIMATI, ADAK])
+@pytest.mark.parametrize("value", [FIRST, LAST])
+def test_local_dates_at_the_ends_of_the_calendar(value, zone):
+    assert str(value.year) in dates.local_date(value, zone)
+    assert str(value.year) in dates.local_datetime(value, zone)
+
+
+def test_day_after_stops_at_the_last_day():
+    assert dates.day_after(date(2024, 2, 28)) == date(2024, 2, 29)
+    assert dates.day_after(date.max) == date.max
+
+
+@pytest.mark.parametrize(
+    ("value", "allowed"),
+    [
+        (date(1899, 12, 31), False),
+        (date(1900, 1, 1), True),
+        (datetime(2200, 12, 31, 23, 59, tzinfo=ADAK), True),
+        (date(2201, 1, 1), False),
+        (date.min, False),
+        (date.max, False),
+    ],
+)
+def test_editors_may_give_the_years_1900_to_2200(value, allowed):
+    assert dates.in_range(value) is allowed
+
+
+@pytest.mark.parametrize("name", ["", "Mars/Olympus", "../../etc/passwd", "UTC+1"])
+def test_an_unknown_zone_reads_as_utc(name):
+    assert dates.zone_named(name) is UTC
+
+
+def test_a_known_zone_is_found():
+    assert dates.zone_named("America/New_York") == NEW_YORK

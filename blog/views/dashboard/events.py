@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from blog.forms.events import ROW_LISTS, EventForm
 from blog.models import Post, PostKind, Taxonomy
 from blog.posts.listing import status_counts
 from blog.posts.taxonomy import term_names
+from blog.views.arguments import page_number, text_arg
 from blog.views.context import current_settings, uploads
 from blog.views.dashboard.access import load_event
 from blog.views.dashboard.editor import Editor, add_editor_routes
@@ -57,11 +58,13 @@ class EventEditor(Editor[EventForm]):
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    status = request.args.get("status", "")
+    status = text_arg("status")
     return render_template(
         "dashboard/events/index.html",
         pagination=db.paginate(
-            dashboard_events(current_user, status=status), per_page=20
+            dashboard_events(current_user, status=status),
+            page=page_number(),
+            per_page=20,
         ),
         counts=status_counts(current_user, kind=PostKind.EVENT),
         status=status,

@@ -4,6 +4,7 @@ the promotional block's settings page."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import UTC, datetime
@@ -17,6 +18,14 @@ from blog.extensions import db
 from blog.models import Event, Post, Role, Setting, Term
 from tests.conftest import PASSWORD
 from tests.fixtures_events import png_bytes
+
+#: The seed page's "Open to", word for word: three of the names hold commas.
+SEED_AUDIENCES = (
+    "Parents and Families",
+    "Students, Graduate and Professional",
+    "Students, Prospective",
+    "Students, Undergraduate",
+)
 
 
 def seed_form(**overrides):
@@ -50,8 +59,8 @@ def seed_form(**overrides):
         "sponsors-1-name": "Programme on Conflict and Cooperation",
         "sponsors-1-position": "2",
         "categories": "Diplomacy",
-        "audiences": "Faculty, Staff, The public, Students",
-        "units": "Institute for Global Dialogue, East Asia Programme",
+        "new_audiences": "\n".join(SEED_AUDIENCES),
+        "new_units": "Institute for Global Dialogue\nEast Asia Programme",
         "contact_name": "Priya Nandakumar",
         "contact_email": "priya@example.org",
         "contact_phone": "+1 555 0100",
@@ -94,7 +103,11 @@ def test_an_editor_creates_an_event_like_the_seed(app, client, make_user, auth):
             "The Lantern Project",
             "Programme on Conflict and Cooperation",
         ]
-        assert len(event.audiences) == 4 and len(event.units) == 2
+        assert [t.name for t in event.audiences] == list(SEED_AUDIENCES)
+        assert [t.name for t in event.units] == [
+            "East Asia Programme",
+            "Institute for Global Dialogue",
+        ]
         assert post.featured_image is not None
         assert post.featured_image_alt == "The old lecture hall in winter"
         slug = post.slug
@@ -110,6 +123,23 @@ def test_an_editor_creates_an_event_like_the_seed(app, client, make_user, auth):
         "Lakeside Hall, before the new wing",
     ):
         assert text in page
+    assert listed(page, "event-audiences") == list(SEED_AUDIENCES)
+
+
+def listed(page: str, section: str) -> list[str]:
+    """The items of a section's list on the event page, as readers read them."""
+    found = re.search(rf'<section class="{section}".*?<ul>(.*?)</ul>', page, re.S)
+    assert found, section
+    items = re.findall(r"<li>(.*?)</li>", found[1], re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+
+def checkboxes(page: str, name: str) -> dict[str, bool]:
+    """The editor's checkboxes called ``name``: each value and whether ticked."""
+    boxes = re.findall(
+        rf'<input type="checkbox" name="{name}" value="([^"]*)"( checked)?>', page
+    )
+    return {html.unescape(value): bool(ticked) for value, ticked in boxes}
 
 
 def test_the_image_needs_alt_text_and_nothing_typed_is_lost(
@@ -395,7 +425,7 @@ def test_upload_max_pixels_limits_uploads(app, client, make_user, auth):
     }
     response = post_form(client, "/dashboard/posts/new", form)
     assert response.status_code == 200
-    assert "not an image we can use" in response.get_data(True)
+    assert "That image is too large (40 × 30 pixels)" in response.get_data(True)
     with app.app_context():
         assert db.session.scalar(select(Post)) is None
 
@@ -437,3 +467,131 @@ def test_preview_of_changes_leaves_the_saved_event_alone(
         saved = db.session.get(Post, post.id)
         assert saved.title == "Saved title"
         assert saved.event.sequence == post.event.sequence
+
+
+# Audiences and units: checkboxes, and an "Add new" box --------------------------
+
+
+def test_existing_audiences_and_units_are_checkboxes(
+    app, client, make_user, make_event, auth
+):
+    editor = make_user(Role.EDITOR, "ed")
+    make_event("Another", author=editor, audiences=("Alumni",), units=("Library",))
+    post = make_event(
+        author=editor,
+        audiences=("Faculty", "Students, Prospective"),
+        units=("Institute for Global Dialogue",),
+    )
+    auth.login("ed")
+    page = client.get(f"/dashboard/events/{post.id}/edit").get_data(True)
+    assert re.search(
+        r'<fieldset class="checklist" id="audiences">\s*<legend>Open to</legend>', page
+    )
+    assert re.search(r"<legend>Organising units</legend>", page)
+    assert checkboxes(page, "audiences") == {
+        "Alumni": False,
+        "Faculty": True,
+        "Students, Prospective": True,
+    }
+    assert checkboxes(page, "units") == {
+        "Institute for Global Dialogue": True,
+        "Library": False,
+    }
+    # Each box is labelled by its name; the new names' boxes by theirs.
+    assert (
+        '<label><input type="checkbox" name="audiences" value="Students, Prospective"'
+        " checked> Students, Prospective</label>" in page
+    )
+    assert '<label for="new_audiences">Add new audience</label>' in page
+    assert '<label for="new_units">Add new unit</label>' in page
+    new_page = client.get("/dashboard/events/new").get_data(True)
+    assert checkboxes(new_page, "audiences") == {
+        "Alumni": False,
+        "Faculty": False,
+        "Students, Prospective": False,
+    }
+
+
+def test_ticking_attaches_unticking_detaches_and_new_names_keep_their_commas(
+    app, client, make_user, make_event, auth
+):
+    editor = make_user(Role.EDITOR, "ed")
+    make_event("Another", author=editor, audiences=("Alumni",))
+    post = make_event(author=editor, audiences=("Faculty", "Students, Prospective"))
+    auth.login("ed")
+    data = seed_form(
+        featured_image=None,
+        featured_image_alt="",
+        audiences=["Students, Prospective", "Alumni"],  # Faculty unticked
+        new_audiences="Students, Graduate and Professional\n\n  faculty  \nalumni",
+        units=[],
+        new_units="MAX-Institute of Dialogue, East Asia Program",
+    )
+    response = post_form(client, f"/dashboard/events/{post.id}/edit", data)
+    assert response.status_code == 302, response.get_data(True)
+    with app.app_context():
+        event = db.session.get(Event, post.id)
+        assert [t.name for t in event.audiences] == [
+            "Alumni",
+            "Faculty",  # typed again as "faculty": the existing term
+            "Students, Graduate and Professional",
+            "Students, Prospective",
+        ]
+        assert [t.name for t in event.units] == [
+            "MAX-Institute of Dialogue, East Asia Program"
+        ]
+        names = db.session.scalars(
+            select(Term.name).where(Term.taxonomy == "audience").order_by(Term.name)
+        ).all()
+        assert names == [
+            "Alumni",
+            "Faculty",
+            "Students, Graduate and Professional",
+            "Students, Prospective",
+        ]
+    page = client.get(f"/events/{post.slug}/", follow_redirects=True).get_data(True)
+    assert listed(page, "event-audiences")[-2:] == [
+        "Students, Graduate and Professional",
+        "Students, Prospective",
+    ]
+    assert listed(page, "event-units") == [
+        "MAX-Institute of Dialogue, East Asia Program"
+    ]
+    data.update(audiences=[], new_audiences="", new_units="")
+    response = post_form(client, f"/dashboard/events/{post.id}/edit", data)
+    assert response.status_code == 302
+    with app.app_context():
+        event = db.session.get(Event, post.id)
+        assert event.audiences == [] and event.units == []
+        assert db.session.scalar(select(func.count(Term.id))) == 6  # none deleted
+    page = client.get(f"/events/{post.slug}/", follow_redirects=True).get_data(True)
+    assert "Open to" not in page and "Organising unit" not in page
+
+
+def test_ticks_and_new_names_survive_a_refused_save(app, client, make_user, auth):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    data = seed_form(
+        featured_image=None,
+        featured_image_alt="",
+        end_time="15:00",  # before the start: refused
+        audiences=["Students, Prospective"],  # ticked, though no longer offered
+        new_audiences="Parents and Families\nStudents, Undergraduate",
+    )
+    page = post_form(client, "/dashboard/events/new", data).get_data(True)
+    assert "The event must end after it starts." in page
+    assert checkboxes(page, "audiences") == {"Students, Prospective": True}
+    assert "Parents and Families\nStudents, Undergraduate</textarea>" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Term.id))) == 0
+
+
+def test_too_long_a_name_is_refused_next_to_its_list(app, client, make_user, auth):
+    make_user(Role.EDITOR, "ed")
+    auth.login("ed")
+    data = seed_form(featured_image=None, new_units="Unit " + "x" * 100)
+    page = post_form(client, "/dashboard/events/new", data).get_data(True)
+    assert re.search(r'id="units-error">Keep each name to 100 characters', page)
+    assert "Unit " + "x" * 100 in page
+    with app.app_context():
+        assert db.session.scalar(select(Post)) is None

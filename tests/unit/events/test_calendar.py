@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 
 from blog import events
 from blog.events import calendar
@@ -191,3 +192,153 @@ def test_a_feed_holds_every_event_and_one_vtimezone_per_zone():
         "Europe/Berlin",
     ]
     assert str(parsed["x-wr-calname"]) == "Events"
+
+
+# Whatever is stored -----------------------------------------------------------
+# The editor takes only the years 1900 to 2200 and one-line titles, but rows
+# written before those checks (or by an importer) hold anything: the
+# calendar file and links are still made, and still parse.
+
+FIRST = datetime.min.replace(tzinfo=UTC)
+LAST = datetime.max.replace(tzinfo=UTC)
+
+
+def _all_day(first: date, last: date, zone: str) -> Post:
+    """An all-day event from ``first`` to ``last`` (local days), as the editor
+    would have stored it; an end past 9999 is held at the last instant."""
+    tz = ZoneInfo(zone)
+    start = datetime.combine(first, datetime.min.time(), tz).astimezone(UTC)
+    try:
+        end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
+        end = end.astimezone(UTC)
+    except OverflowError:
+        end = LAST
+    return make(start, end, zone=zone, all_day=True)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "America/Adak"])
+def test_the_first_and_last_instants_make_a_calendar_in_utc(zone):
+    for start, end in [
+        (FIRST, FIRST + timedelta(hours=1)),
+        (LAST - timedelta(hours=1), LAST),
+    ]:
+        post = make(start, end, zone=zone)
+        cal = calendar.calendar(
+            [post], url_for_post=lambda p: SITE, site_url=SITE, now=NOW
+        )
+        parsed = icalendar.Calendar.from_ical(calendar.ics(cal))
+        (item,) = parsed.walk("VEVENT")
+        assert item.decoded("dtstart") == start.replace(microsecond=0)
+        assert item.decoded("dtend") == end.replace(microsecond=0)
+        assert parsed.timezones == []  # UTC: no VTIMEZONE spanning millennia
+        year = f"{start.year:04d}"
+        google = parse_qs(urlsplit(calendar.google_link(post, url=SITE)).query)
+        assert google["dates"][0].startswith(f"{year}")
+        outlook = parse_qs(urlsplit(calendar.outlook_link(post, url=SITE)).query)
+        assert outlook["startdt"][0].startswith(f"{year}-")
+        assert str(start.year) in when(post.event)
+
+
+def test_an_all_day_event_from_year_2_to_9998_is_its_days():
+    post = _all_day(date(2, 1, 1), date(9998, 12, 31), "America/New_York")
+    item = parse(post)
+    assert item.decoded("dtstart") == date(2, 1, 1)
+    assert item.decoded("dtend") == date(9999, 1, 1)
+    google = parse_qs(urlsplit(calendar.google_link(post, url=SITE)).query)
+    assert google["dates"] == ["00020101/99990101"]
+    assert when(post.event) == (
+        "Tuesday, January 1, 2 – Thursday, December 31, 9998, all day"
+    )
+
+
+def test_an_all_day_event_on_the_last_day_lasts_one_day():
+    post = _all_day(date.max, date.max, "UTC")
+    item = parse(post)
+    assert item.decoded("dtstart") == date.max
+    assert "dtend" not in item  # there is no 10000-01-01 to end on
+    assert item.decoded("duration") == timedelta(days=1)
+    outlook = parse_qs(urlsplit(calendar.outlook_link(post, url=SITE)).query)
+    assert (outlook["startdt"], outlook["enddt"]) == (["9999-12-31"], ["9999-12-31"])
+    assert when(post.event) == "Friday, December 31, 9999, all day"
+
+
+def test_events_at_the_accepted_ends_keep_their_zone():
+    zone = ZoneInfo("America/Adak")
+    early = make(
+        datetime(1900, 1, 1, 9, tzinfo=zone).astimezone(UTC),
+        datetime(1900, 1, 1, 10, tzinfo=zone).astimezone(UTC),
+        zone="America/Adak",
+        post_id=1,
+    )
+    late = make(
+        datetime(2200, 12, 31, 23, 30, tzinfo=zone).astimezone(UTC),
+        datetime(2201, 1, 1, 0, 30, tzinfo=zone).astimezone(UTC),
+        zone="America/Adak",
+        post_id=2,
+    )
+    cal = calendar.calendar(
+        [early, late], url_for_post=lambda p: SITE, site_url=SITE, now=NOW
+    )
+    text = calendar.ics(cal).decode()
+    assert "DTSTART;TZID=America/Adak:19000101T090000" in text
+    assert "DTSTART;TZID=America/Adak:22001231T233000" in text
+    parsed = icalendar.Calendar.from_ical(text)
+    assert [tz.tz_name for tz in parsed.timezones] == ["America/Adak"]
+
+
+def test_an_unknown_zone_is_read_as_utc():
+    post = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21), zone="Mars/Olympus")
+    assert parse(post).decoded("dtstart") == utc(2024, 3, 14, 20)
+    assert when(post.event) == "Thursday, March 14, 2024, 8:00–9:00 p.m. UTC"
+
+
+CONTROLS = "\x01\x07\x08\x0b\x0c\x1b\x7f\x85"
+
+
+def test_line_breaks_and_control_characters_never_break_a_calendar():
+    post = make(
+        utc(2024, 3, 14, 20),
+        utc(2024, 3, 14, 21),
+        venue_name=f"Hall\r\nof{CONTROLS} Maps",
+        contact_name='Dana "D"\r\nLee',
+        contact_email="dana@example.org\r\nBcc: x@evil.example",
+    )
+    post.title = f"Bridges\r\nand\u2028Talks{CONTROLS}\ttoo"
+    post.body_html = f"<p>One\r\nline{CONTROLS}</p><p>Two</p>"
+    cal = calendar.calendar(
+        [post],
+        url_for_post=lambda p: f"{SITE}/events/a\r\nb/",
+        site_url=SITE,
+        name="My\r\nsite\x1b: events",
+        now=NOW,
+    )
+    data = calendar.ics(cal)
+    assert not any(byte < 0x20 and byte not in b"\r\n" for byte in data)
+    assert b"\x7f" not in data and "\x85" not in data.decode()
+    parsed = icalendar.Calendar.from_ical(data)
+    assert str(parsed["x-wr-calname"]) == "My site: events"
+    (item,) = parsed.walk("VEVENT")
+    assert str(item["summary"]) == "Bridges and Talks too"
+    assert str(item["location"]).startswith("Room 220, Hall of Maps")
+    assert "One" in str(item["description"]) and "Two" in str(item["description"])
+    assert str(item["url"]) == f"{SITE}/events/ab/"
+    assert item["organizer"].params["CN"] == 'Dana "D" Lee'
+    # One line per property: nothing typed started a line of its own.
+    assert b"\r\nBcc" not in data
+    google = calendar.google_link(post, url=SITE)
+    assert "\n" not in google and "\r" not in google
+
+
+@pytest.mark.parametrize(
+    ("text", "multiline", "expected"),
+    [
+        ("a\r\nb\rc\nd", False, "a b c d"),
+        ("a\r\nb\rc\nd", True, "a\nb\nc\nd"),
+        ("tab\there", True, "tab here"),
+        ("bell\x07 and \x00nul", False, "bell and nul"),
+        ("  spaced   out  ", False, "spaced out"),
+        ("Zoë, café — ok", False, "Zoë, café — ok"),
+    ],
+)
+def test_clean_text(text, multiline, expected):
+    assert calendar.clean_text(text, multiline=multiline) == expected

@@ -69,8 +69,8 @@ def test_save_event_stores_everything_and_orders_rows(app, make_user):
         actor = db.session.get(User, editor.id)
         data = event_input(
             categories="Policy",
-            audiences="Students, Faculty",
-            units="Global Affairs Institute",
+            audiences=("Students", "Faculty"),
+            units=("Global Affairs Institute",),
             people=[
                 events.PersonInput("Ana Ruiz", "Harbor University"),
                 events.PersonInput("   "),  # an empty row is skipped

@@ -50,7 +50,7 @@ def test_drafts_and_articles_are_not_listed(app, make_event, make_post):
 
 
 def test_filters_by_category_and_audience(app, make_event):
-    make_event("Both", categories="Policy", audiences="Students")
+    make_event("Both", categories="Policy", audiences=("Students",))
     make_event("Category only", categories="Policy", start="2030-03-15 10:00", end=None)
     make_event("Neither", start="2030-03-16 10:00", end=None)
     with app.app_context():

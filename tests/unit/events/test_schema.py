@@ -3,6 +3,10 @@ and calendars see them."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
 from blog.events import schema
 from blog.models import EventPerson, EventSponsor, Taxonomy, Term
 from tests.unit.events.helpers import SITE, make, parse, utc
@@ -75,3 +79,13 @@ def test_postponed_is_tentative_and_moved_online_is_an_online_event():
         "@type": "VirtualLocation",
         "url": "https://meet.example/x",
     }
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "America/New_York"])
+def test_json_ld_holds_any_stored_date(zone):
+    first = datetime.min.replace(tzinfo=UTC)
+    last = datetime.max.replace(tzinfo=UTC)
+    early = schema.json_ld(make(first, first + timedelta(hours=1), zone=zone), url=SITE)
+    late = schema.json_ld(make(last - timedelta(hours=1), last, zone=zone), url=SITE)
+    assert early["startDate"].startswith("0001-01-01T")
+    assert late["endDate"].startswith("9999-12-31T")

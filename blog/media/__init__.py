@@ -5,9 +5,19 @@ a media library will grow here."""
 from blog.media.images import (
     ImageInput,
     ImageRejected,
+    Recleaned,
     Uploads,
+    clean_stored,
     find_media,
     store_image,
 )
 
-__all__ = ["ImageInput", "ImageRejected", "Uploads", "find_media", "store_image"]
+__all__ = [
+    "ImageInput",
+    "ImageRejected",
+    "Recleaned",
+    "Uploads",
+    "clean_stored",
+    "find_media",
+    "store_image",
+]

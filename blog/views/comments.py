@@ -42,6 +42,7 @@ from blog.extensions import comment_rate, csrf, limiter
 from blog.forms.comments import CommentForm
 from blog.forms.common import show_errors
 from blog.models import Comment, CommentStatus, Post, User, utcnow
+from blog.views.arguments import int_arg
 from blog.views.context import absolute, comment_settings, current_settings, public_url
 
 bp = Blueprint("comments", __name__)
@@ -114,7 +115,7 @@ def comment_context(
     staff = staff_member(viewer)
     is_open = comments_open(post, current_settings(), utcnow())
     thread = _thread(post)
-    parent_id = form.parent_id if form else request.args.get("replytocom", type=int)
+    parent_id = form.parent_id if form else int_arg("replytocom")
     reply_to = thread.by_id.get(parent_id) if parent_id else None
     if is_open:
         form = _stamped(form or _blank_form(staff), post, reply_to)
@@ -132,7 +133,7 @@ def _thread(post: Post) -> threads.Thread:
         threads.approved_comments(post.id),
         max_depth=int(current_app.config["COMMENT_THREAD_DEPTH"]),
         per_page=int(current_app.config["COMMENTS_PER_PAGE"]),
-        page=request.args.get("cpage", type=int),
+        page=int_arg("cpage"),
     )
 
 

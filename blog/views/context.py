@@ -21,6 +21,10 @@ from blog.extensions import db
 from blog.media import Uploads
 from blog.models import Post, PostKind
 from blog.site import DEFAULTS, load_settings, site_zone
+from blog.views.arguments import page_number, text_arg
+
+#: Query arguments that filter a listing, kept by its pager's links.
+PAGER_FILTERS = ("status", "kind", "author", "category", "audience", "q")
 
 #: Settings that templates never receive (only the forms that edit them do).
 SECRET_SETTINGS = frozenset({"akismet_api_key"})
@@ -58,9 +62,10 @@ def uploads() -> Uploads:
 
 
 def article_url(post: Post, **kwargs: Any) -> str:
-    """``/YYYY/MM/slug/``, dated in the site's time zone."""
+    """``/YYYY/MM/slug/``, dated in the site's time zone (in UTC for a date
+    that zone's clock cannot show: see :func:`blog.dates.to_zone`)."""
     assert post.published_at is not None
-    local = post.published_at.astimezone(current_zone())
+    local = dates.to_zone(post.published_at, current_zone())
     return url_for(
         "public.article",
         year=local.year,
@@ -87,15 +92,21 @@ def paginate_posts(query: Select[Post]) -> Pagination:
     a page as the site's Reading setting says; 404 past the last page."""
     return db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=int(current_settings()["posts_per_page"]),
         error_out=True,
     )
 
 
 def page_url(page: int) -> str:
-    """This page's address at another page number, keeping its filters."""
-    args = {**request.args.to_dict(), **(request.view_args or {}), "page": page}
+    """This page's address at another page number, keeping its filters.
+
+    Only the query arguments named in :data:`PAGER_FILTERS` are kept: any
+    other name could be one that ``url_for`` reads itself (``_external``,
+    ``_anchor``, ``_method``, ``endpoint``).
+    """
+    kept = {name: value for name in PAGER_FILTERS if (value := text_arg(name))}
+    args = {**kept, **(request.view_args or {}), "page": page}
     return url_for(request.endpoint or "public.home", **args)
 
 

@@ -1,10 +1,12 @@
 """Headers on every response: security headers, and no caching of the
-dashboard and account pages."""
+dashboard and account pages, nor of any page a logged-in person sees (it
+carries their name and a CSRF token)."""
 
 from __future__ import annotations
 
 from flask import Flask, request
 from flask.wrappers import Response
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -36,4 +38,14 @@ def register(app: Flask) -> None:
         # request.blueprints lists nested names too ("dashboard.posts", "dashboard").
         if {"dashboard", "auth"} & set(request.blueprints):
             response.headers.setdefault("Cache-Control", "no-store")
+        elif request.blueprint != "media" and _personal(response):
+            response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+def _personal(response: Response) -> bool:
+    """Whether the page was made for a logged-in person (static files and
+    uploads are the same for everyone)."""
+    if request.endpoint == "static":
+        return False
+    return bool(current_user.is_authenticated)

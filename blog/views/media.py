@@ -9,15 +9,16 @@ from blog.media import find_media
 from blog.views.context import uploads
 
 bp = Blueprint("media", __name__)
+ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/media/<filename>")
 def file(filename: str) -> ResponseReturnValue:
     media = find_media(filename) or abort(404)
     response = send_from_directory(
-        uploads().folder, media.filename, mimetype=media.mimetype
+        uploads().folder, media.filename, mimetype=media.mimetype, max_age=ONE_YEAR
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.cache_control.public = True
-    response.cache_control.max_age = 31536000
+    # Names are random and never reused, so a cache may keep a file for ever.
+    response.cache_control.immutable = True
     return response

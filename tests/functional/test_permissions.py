@@ -60,7 +60,8 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
         "/dashboard/comments/{comment}/reply",
         EDITORS,
     ),
-    "dashboard.comments.recheck": ("POST", "/dashboard/comments/recheck", MODERATORS),
+    # Rechecking is site-wide: not for authors, who moderate their own posts.
+    "dashboard.comments.recheck": ("POST", "/dashboard/comments/recheck", EDITORS),
     "dashboard.discussion.edit_discussion": (
         "GET",
         "/dashboard/settings/discussion/",

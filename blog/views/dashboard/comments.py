@@ -13,7 +13,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from blog.comments import Action, TransitionRefused
-from blog.comments.jobs import recheck as recheck_comments
 from blog.comments.moderation import (
     Outcome,
     author_records,
@@ -21,17 +20,20 @@ from blog.comments.moderation import (
     moderate,
     moderate_ids,
     queue,
+    recheck_held,
     status_counts,
 )
 from blog.comments.moderation import (
     reply as reply_to,
 )
-from blog.comments.permissions import can_moderate_some
+from blog.comments.permissions import can_moderate_all, can_moderate_some
 from blog.comments.states import allowed_actions, describe
 from blog.extensions import csrf, db
 from blog.forms.comments import BulkForm, CommentEditForm, ReplyForm
 from blog.forms.common import ActionForm
 from blog.models import Comment, CommentStatus
+from blog.numbers import parse_ids
+from blog.views.arguments import page_number, text_arg
 from blog.views.context import comment_settings
 from blog.views.dashboard.access import abort_unless, load_comment
 from blog.views.form_page import form_page
@@ -53,10 +55,9 @@ def _back() -> str:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    status = request.args.get("status", "")
-    search = request.args.get("q", "")[:200]
+    status, search = text_arg("status"), text_arg("q")
     query = queue(current_user, status, search)
-    pagination = db.paginate(query, per_page=20, error_out=False)
+    pagination = db.paginate(query, page=page_number(), per_page=20, error_out=False)
     return render_template(
         "dashboard/comments/index.html",
         pagination=pagination,
@@ -77,6 +78,7 @@ def _list_context(comments: list[Comment]) -> dict[str, Any]:
         "action_form": ActionForm(),
         "bulk_form": BulkForm(),
         "akismet": comment_settings().akismet.enabled,
+        "can_recheck": can_moderate_all(current_user),
     }
 
 
@@ -92,7 +94,7 @@ def act(comment_id: int, action: str) -> ResponseReturnValue:
 def bulk() -> ResponseReturnValue:
     form = BulkForm()
     chosen = form.chosen if form.validate_on_submit() else None
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = parse_ids(request.form.getlist("ids"))
     if chosen is None or not ids:
         flash("Choose an action and at least one comment.", "error")
     else:
@@ -146,7 +148,7 @@ def reply(comment_id: int) -> ResponseReturnValue:
 @bp.post("/recheck")
 def recheck() -> ResponseReturnValue:
     abort_unless(ActionForm().validate_on_submit())
-    result = recheck_comments(comment_settings())
+    result = recheck_held(current_user, comment_settings())
     if result.stopped:
         flash(
             f"Checked {result.checked} comment(s); Akismet is still unreachable, "

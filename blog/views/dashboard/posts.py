@@ -16,6 +16,7 @@ from blog.posts import preview_post, save_post
 from blog.posts.listing import dashboard_posts, filter_choices, status_counts
 from blog.posts.permissions import can_see_all_posts
 from blog.posts.taxonomy import term_names
+from blog.views.arguments import page_number
 from blog.views.context import current_zone, uploads
 from blog.views.dashboard.access import load_post
 from blog.views.dashboard.editor import Editor, add_editor_routes
@@ -54,7 +55,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "dashboard/posts/index.html",
         form=form,
-        pagination=db.paginate(query, per_page=20),
+        pagination=db.paginate(query, page=page_number(), per_page=20),
         counts=status_counts(current_user),
         show_authors=can_see_all_posts(current_user),
         action_form=ActionForm(),

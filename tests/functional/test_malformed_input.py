@@ -1,0 +1,284 @@
+"""A crawl with malformed values: no route parameter, query argument or form
+field makes the site answer 500.
+
+Every rule of ``app.url_map`` is tried with each malformed value in place of
+each of its parameters; every page is tried with malformed query arguments;
+every form found on the site's pages is sent back with malformed values in
+its fields, one field at a time. Runs on SQLite and on PostgreSQL (which is
+stricter: NUL bytes, integer ranges).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import quote, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from blog.models import Role
+
+MALFORMED = [
+    "0",
+    "-1",
+    "2147483648",
+    "1000000000000000000",
+    "99999999999999999999",
+    "²",
+    "٣",
+    "1.5",
+    "1e3",
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\x1b[31m\x85",
+    "\u202etxt.exe",
+    "x" * 5000,
+    "9999-12-31",
+    "0001-01-01",
+    "2026-02-30",
+    "../../etc/passwd",
+    "%",
+    "🙂",
+]
+
+#: Fewer for forms, which are tried one field at a time.
+FORM_VALUES = [
+    value
+    for value in MALFORMED
+    if value not in ("0", "2147483648", "1000000000000000000", "٣", "1.5", "1e3")
+    and value not in (" ", "../../etc/passwd", "%")
+]
+
+#: Tried in each query argument alone.
+QUERY_VALUES = ["99999999999999999999", "²", "a\x00b", "\x1b", "x" * 5000, "🙂"]
+
+#: Query arguments the site reads, plus names that ``url_for`` treats specially.
+QUERY_NAMES = [
+    "page",
+    "cpage",
+    "author",
+    "status",
+    "kind",
+    "category",
+    "tag",
+    "audience",
+    "month",
+    "post",
+    "s",
+    "q",
+    "replytocom",
+    "next",
+    "token",
+    "_method",
+    "endpoint",
+    "_external",
+    "_scheme",
+    "_anchor",
+]
+
+_PARAMETER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+@pytest.fixture
+def site(app: Flask, make_user, make_post, make_event, make_comment, auth):  # type: ignore[no-untyped-def]
+    """An admin logged in, with posts, events, comments and terms, one post
+    a page (so that every listing has a pager)."""
+    from blog.extensions import db
+    from blog.site.settings import save_settings
+
+    admin = make_user(Role.ADMIN, "admin")
+    post = make_post("A post", author=admin, categories="Garden", tags="bees")
+    make_post("Another post", author=admin, categories="Garden", tags="bees")
+    event = make_event("An event", author=admin)
+    make_event("Another event", author=admin)
+    comment = make_comment(post, status="pending")
+    make_comment(post, status="approved")
+    with app.app_context():
+        save_settings({"posts_per_page": 1})
+        db.session.commit()
+    auth.login(admin)
+    return {"post": post, "event": event, "comment": comment}
+
+
+def _valid_values(app: Flask, site) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from blog.extensions import db
+    from blog.models import Term
+
+    with app.app_context():
+        term_id = db.session.scalar(select(Term.id))
+    post = site["post"]
+    return {
+        "post_id": str(post.id),
+        "event_id": str(site["event"].id),
+        "comment_id": str(site["comment"].id),
+        "term_id": str(term_id),
+        "year": str(post.published_at.year),
+        "month": f"{post.published_at.month:02d}",
+        "slug": post.slug,
+        "kind": "category",
+        "action": "approve",
+        "filename": "none.png",
+        "token": "x",
+    }
+
+
+def _path(rule: str, values: dict[str, str], name: str | None, bad: str) -> str:
+    def fill(match: re.Match[str]) -> str:
+        argument = match.group(2)
+        value = bad if argument == name else values.get(argument, "x")
+        return quote(value, safe="")
+
+    return _PARAMETER.sub(fill, rule)
+
+
+def _rules(app: Flask) -> list[tuple[str, str]]:
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            rules.append((method, rule.rule))
+    return rules
+
+
+class _Crawl:
+    """Requests that answered 500 (or raised, as the test client re-raises)."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.failures: list[str] = []
+
+    def check(self, method: str, path: str, **kw) -> int:  # type: ignore[no-untyped-def]
+        try:
+            status = self.client.open(path, method=method, **kw).status_code
+        except Exception as error:  # noqa: BLE001 - every error is a finding
+            status, reason = 500, f"{type(error).__name__}: {error}"[:200]
+        else:
+            reason = ""
+        if status >= 500:
+            sent = kw.get("data") or ""
+            self.failures.append(f"{method} {path[:120]!r} {str(sent)[:200]} {reason}")
+        return status
+
+    def assert_clean(self) -> None:
+        assert not self.failures, f"{len(self.failures)} server errors:\n" + "\n".join(
+            self.failures[:60]
+        )
+
+
+@pytest.mark.parametrize("logged_in", [True, False], ids=["admin", "anonymous"])
+def test_no_route_parameter_gives_a_server_error(
+    app: Flask, client: FlaskClient, site, logged_in: bool
+) -> None:  # type: ignore[no-untyped-def]
+    if not logged_in:
+        client.post("/logout")
+    values, crawl = _valid_values(app, site), _Crawl(client)
+    for method, rule in _rules(app):
+        names = [m.group(2) for m in _PARAMETER.finditer(rule)]
+        for name in names:
+            for bad in MALFORMED:
+                crawl.check(method, _path(rule, values, name, bad))
+    crawl.assert_clean()
+
+
+def test_no_query_argument_gives_a_server_error(
+    app: Flask, client: FlaskClient, site
+) -> None:  # type: ignore[no-untyped-def]
+    values, crawl = _valid_values(app, site), _Crawl(client)
+    pages = [rule for method, rule in _rules(app) if method == "GET"]
+    for rule in pages:
+        path = _path(rule, values, None, "")
+        # One name at a time, so that a refused page number cannot hide
+        # what a search term would have done; then all of them together.
+        for name in QUERY_NAMES:
+            for bad in QUERY_VALUES:
+                crawl.check("GET", f"{path}?{name}={quote(bad, safe='')}")
+        for bad in MALFORMED:
+            query = "&".join(f"{n}={quote(bad, safe='')}" for n in QUERY_NAMES)
+            crawl.check("GET", f"{path}?{query}")
+    crawl.assert_clean()
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: action and fields (name -> first value)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self.forms.append((a.get("action", ""), {}))
+        elif not self.forms or "name" not in a:
+            if tag == "option" and self._select and self.forms:
+                self.forms[-1][1].setdefault(self._select, a.get("value", ""))
+            return
+        elif tag in ("input", "textarea", "button"):
+            if a.get("type") in ("file", "submit") or tag == "button":
+                return
+            self.forms[-1][1].setdefault(a["name"], a.get("value", ""))
+        elif tag == "select":
+            self._select = a["name"]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+
+
+def _forms_on(client: FlaskClient, path: str) -> list[tuple[str, dict[str, str]]]:
+    response = client.get(path)
+    if response.status_code != 200 or "html" not in response.content_type:
+        return []
+    parser = _Forms()
+    parser.feed(response.get_data(as_text=True))
+    return [(action or path, fields) for action, fields in parser.forms]
+
+
+@pytest.mark.parametrize("logged_in", [True, False], ids=["admin", "anonymous"])
+def test_no_form_field_gives_a_server_error(
+    app: Flask, client: FlaskClient, site, logged_in: bool
+) -> None:  # type: ignore[no-untyped-def]
+    values = _valid_values(app, site)
+    from blog.views.context import public_url
+
+    with app.test_request_context():
+        pages = {public_url(site["post"]), public_url(site["event"])}
+    if logged_in:
+        pages |= {
+            _path(rule, values, None, "")
+            for method, rule in _rules(app)
+            if method == "GET" and rule.startswith("/dashboard")
+        }
+    else:
+        client.post("/logout")
+        pages |= {"/login"}
+    forms = {}
+    for page in sorted(pages):
+        for action, fields in _forms_on(client, page):
+            if "logout" in action or "delete" in action or "/trash" in action:
+                continue
+            forms.setdefault((urlsplit(action).path, tuple(sorted(fields))), fields)
+    assert len(forms) >= (10 if logged_in else 2), sorted(forms)
+    # What an accepted value could break later: the pages that show it.
+    shown = ["/", "/events/", "/events.ics", "/author/admin/", "/dashboard/posts/"]
+    crawl = _Crawl(client)
+    for (action, _names), fields in sorted(forms.items()):
+        for name in fields:
+            if name == "csrf_token":
+                continue
+            for bad in FORM_VALUES:
+                if crawl.check("POST", action, data={**fields, name: bad}) in (
+                    302,
+                    303,
+                ):
+                    for page in shown:
+                        crawl.check("GET", page)
+    crawl.assert_clean()

@@ -1,6 +1,7 @@
 """Command-line interface: every feature's commands, plus ``demo`` and ``render``.
 
 ``flask --app blog users create``, ``comments recheck|purge|render``,
+``mail send|status|retry``, ``media clean``, ``backup`` and ``restore``,
 ``demo`` and ``render``.
 """
 
@@ -11,9 +12,12 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from blog.accounts.cli import users
+from blog.backup.cli import backup, restore
 from blog.comments.cli import comments
 from blog.comments.jobs import rerender_stale
+from blog.mail.cli import mail
 from blog.media import Uploads
+from blog.media.cli import media
 from blog.posts.publishing import rerender_stale_posts
 from blog.site.settings import rerender_privacy
 
@@ -50,6 +54,10 @@ def rerender() -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(users)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     app.cli.add_command(comments)
+    app.cli.add_command(mail)
+    app.cli.add_command(media)
     app.cli.add_command(load_demo)
     app.cli.add_command(rerender)

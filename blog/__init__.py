@@ -57,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         )
     config_module.apply_secret_key(app)
     config_module.apply_production_defaults(app)
+    config_module.warn_retired_keys(app)
     trusted_proxies = int(app.config["PROXY_FIX_X_FOR"])
     if trusted_proxies > 0:
         # Flask documents replacing wsgi_app with middleware; mypy sees a method.

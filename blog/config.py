@@ -124,3 +124,22 @@ def apply_production_defaults(app: Flask) -> None:
         app.config.setdefault("SESSION_COOKIE_SECURE", True)
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+#: Keys of earlier versions that no longer do anything, and what replaced them.
+RETIRED_KEYS = {
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": "LOGIN_FREE_FAILURES",
+    "LOGIN_MAX_FAILURES_PER_IP": "LOGIN_FREE_FAILURES_PER_IP",
+    "LOGIN_FAILURE_WINDOW": "LOGIN_FIRST_DELAY, LOGIN_MAX_DELAY and LOGIN_FORGET_AFTER",
+}
+
+
+def warn_retired_keys(app: Flask) -> list[str]:
+    """Log a warning for each retired key the configuration still sets, so an
+    upgrade does not silently drop an operator's choice; returns the keys."""
+    found = [key for key in RETIRED_KEYS if key in app.config]
+    for key in found:
+        app.logger.warning(
+            "Configuration key %s is no longer used; see %s.", key, RETIRED_KEYS[key]
+        )
+    return found

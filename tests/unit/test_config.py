@@ -83,3 +83,12 @@ def test_login_throttling_is_configured_in_seconds(tmp_path, monkeypatch):
     limits = ThrottleLimits.from_config(create_app().config)
     assert limits.free_failures == 3 and limits.max_delay == timedelta(seconds=60)
     assert limits.free_failures_per_ip == 20
+
+
+def test_retired_login_keys_are_reported(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("BLOG_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("BLOG_LOGIN_MAX_FAILURES_PER_ACCOUNT", "3")
+    with caplog.at_level("WARNING"):
+        create_app()
+    assert "LOGIN_MAX_FAILURES_PER_ACCOUNT is no longer used" in caplog.text
+    assert "LOGIN_FREE_FAILURES" in caplog.text

@@ -15,7 +15,8 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """WAL, a busy timeout and ``BEGIN IMMEDIATE`` for writing transactions.
+    """WAL, a busy timeout, ``BEGIN IMMEDIATE`` for writing transactions, and
+    a ``lower()`` that folds every letter, as PostgreSQL's does.
 
     pysqlite's own transaction handling is switched off so that we choose the
     ``BEGIN`` statement: a transaction that will write takes the write lock
@@ -32,11 +33,18 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() folds ASCII only; Python's (and PostgreSQL's)
+        # fold every letter, and the code compares the two ("Étudiants").
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         reading = has_request_context() and request.method in READ_ONLY_METHODS
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def register_engine_events(app: Flask) -> None:

@@ -77,3 +77,27 @@ def test_contains_without_columns_matches_nothing(app, posts):
     with app.app_context():
         query = select(Post.title).where(contains("50%"))
         assert list(db.session.scalars(query)) == []
+
+
+def test_lower_folds_every_letter_as_python_does(app, make_post):
+    """SQLite's built-in lower() leaves "É" alone; names are compared with
+    Python's lower(), so the database must agree (PostgreSQL already does)."""
+    from sqlalchemy import func
+
+    make_post("Économie ÉTUDIANTS")
+    with app.app_context():
+        lowered = db.session.scalar(select(func.lower(Post.title)))
+        assert found("économie") == ["Économie ÉTUDIANTS"]
+    assert lowered == "économie étudiants"
+
+
+def test_a_term_with_an_accented_capital_is_found_again(app, make_user):
+    from blog.models import Taxonomy
+    from blog.posts.taxonomy import resolve_terms
+
+    with app.app_context():
+        first = resolve_terms(Taxonomy.AUDIENCE, ["Étudiants"], create=True)
+        db.session.commit()
+        again = resolve_terms(Taxonomy.AUDIENCE, ["Étudiants"], create=True)
+        db.session.commit()
+        assert [t.id for t in again] == [t.id for t in first]

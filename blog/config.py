@@ -86,6 +86,10 @@ class DefaultConfig:
     #: forgotten LOGIN_FORGET_AFTER seconds after its last wait ends.
     LOGIN_FREE_FAILURES = 5
     LOGIN_FREE_FAILURES_PER_IP = 20
+    #: Failures of one account from addresses it has not logged in from in
+    #: the last LOGIN_KNOWN_ADDRESS_DAYS, before tries from such addresses wait.
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = 50
+    LOGIN_KNOWN_ADDRESS_DAYS = 30
     LOGIN_FIRST_DELAY = 5
     LOGIN_MAX_DELAY = 15 * 60
     LOGIN_FORGET_AFTER = 3600

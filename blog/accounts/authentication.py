@@ -7,16 +7,21 @@ The account is the user the login names, typed as username or email in any
 case, or else the login text itself, so unknown users are throttled exactly
 like known ones. The first few failures are free; each further one makes
 the next try from that pair or address wait, doubling up to a cap, and a
-try inside the wait is refused without checking the password. Nothing is
-counted for the account as a whole: the owner logging in from another
-address never waits for a stranger's failures.
+try inside the wait is refused without checking the password.
+
+Guesses spread over many addresses are counted for the account as a whole
+too, with a much larger free budget, but only from addresses that have not
+logged into that account lately: an address the owner logged in from is
+*known* for a month and never waits for the account's counter, so strangers
+cannot lock the owner out, only slow down one another and themselves.
 
 A try is claimed *before* the slow password hash, by one atomic upsert per
 scope that counts it as a failure (and sets the wait that failure earns)
 only while the scope is not waiting, so concurrent guesses cannot all slip
 through. The claim is committed before the hash, so no write lock is held
 while hashing. A right password then takes its claim back: the pair's
-counter is cleared and the address's failure refunded.
+counter is cleared, the address's (and account's) failure refunded, and
+the address becomes known for the account.
 """
 
 from __future__ import annotations
@@ -65,6 +70,11 @@ class ThrottleLimits:
     free_failures: int = 5
     #: Failures from one address, whatever the accounts, before its tries wait.
     free_failures_per_ip: int = 20
+    #: Failures of one account from addresses it is not known at, before
+    #: tries from such addresses wait.
+    free_failures_per_account: int = 50
+    #: How long an address stays known for an account after a login from it.
+    known_for: timedelta = timedelta(days=30)
     #: The wait after the first failure past the free ones; it then doubles.
     first_delay: timedelta = timedelta(seconds=5)
     max_delay: timedelta = timedelta(minutes=15)
@@ -74,11 +84,14 @@ class ThrottleLimits:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ThrottleLimits:
         """From ``LOGIN_FREE_FAILURES``, ``LOGIN_FREE_FAILURES_PER_IP``,
+        ``LOGIN_FREE_FAILURES_PER_ACCOUNT``, ``LOGIN_KNOWN_ADDRESS_DAYS``,
         ``LOGIN_FIRST_DELAY``, ``LOGIN_MAX_DELAY`` and ``LOGIN_FORGET_AFTER``
         (seconds)."""
         return cls(
             free_failures=int(config["LOGIN_FREE_FAILURES"]),
             free_failures_per_ip=int(config["LOGIN_FREE_FAILURES_PER_IP"]),
+            free_failures_per_account=int(config["LOGIN_FREE_FAILURES_PER_ACCOUNT"]),
+            known_for=timedelta(days=float(config["LOGIN_KNOWN_ADDRESS_DAYS"])),
             first_delay=timedelta(seconds=float(config["LOGIN_FIRST_DELAY"])),
             max_delay=timedelta(seconds=float(config["LOGIN_MAX_DELAY"])),
             forget_after=timedelta(seconds=float(config["LOGIN_FORGET_AFTER"])),
@@ -106,16 +119,23 @@ def authenticate(
     Unknown users and wrong passwords take the same time and give the same
     answer (``None``).
 
-    :raises LoginThrottled: the account from this address, or this address,
-        must wait; the password was not checked and nothing was counted.
+    :raises LoginThrottled: the account from this address, this address, or
+        the account from an address it is not known at, must wait; the
+        password was not checked and nothing was counted.
     """
     limits = limits or ThrottleLimits()
     now = now or utcnow()
     login = login.strip()
     found = _find(login)
     account = f"user:{found[0]}" if found else f"login:{login.lower()}"
-    pair, address = throttle_scopes(account, ip)
-    _claim_try(pair, address, limits, now)
+    scopes = throttle_scopes(account, ip)
+    counted = {
+        scopes.pair: limits.free_failures,
+        scopes.address: limits.free_failures_per_ip,
+    }
+    if not _is_known(scopes.known, now):
+        counted[scopes.account] = limits.free_failures_per_account
+    _claim_try(counted, now, limits)
     correct = passwords.verify_password(found[1] if found else None, password)
     if found is None or not correct:
         return None  # counted already, by the claim
@@ -129,21 +149,48 @@ def authenticate(
         return None
     if rehashed is not None and user.password_hash == found[1]:
         user.password_hash = rehashed
-    _take_back(pair, address, limits, now)
+    _take_back(scopes, counted, limits, now)
     db.session.commit()
     return user
 
 
-def throttle_scopes(account: str, ip: str) -> tuple[str, str]:
-    """The pair's and the address's keys in ``login_throttles``.
+@dataclass(frozen=True)
+class Scopes:
+    """The keys in ``login_throttles`` one try is counted under."""
 
-    The pair is hashed, so that a password typed into the login field is
+    pair: str
+    address: str
+    account: str
+    #: Present (and unexpired) once the account logged in from the address.
+    known: str
+
+
+def throttle_scopes(account: str, ip: str) -> Scopes:
+    """The keys of one try's counters.
+
+    Accounts are hashed, so that a password typed into the login field is
     never stored; IPv6 addresses count by their /64, which one household or
     server usually holds whole.
     """
     address = _address(ip)
     digest = hashlib.sha256(f"{account}\0{address}".encode()).hexdigest()
-    return f"pair:{digest}", f"ip:{address}"
+    account_digest = hashlib.sha256(account.encode()).hexdigest()
+    return Scopes(
+        pair=f"pair:{digest}",
+        address=f"ip:{address}",
+        account=f"account:{account_digest}",
+        known=f"known:{digest}",
+    )
+
+
+def _is_known(known: str, now: datetime) -> bool:
+    return bool(
+        db.session.scalar(
+            select(func.count())
+            .select_from(LoginThrottle)
+            .where(LoginThrottle.scope == known, LoginThrottle.expires_at > now)
+        )
+    )
 
 
 def _address(ip: str) -> str:
@@ -170,22 +217,21 @@ def _find(login: str) -> tuple[int, str] | None:
     return (row.id, row.password_hash) if row else None
 
 
-def _claim_try(pair: str, address: str, limits: ThrottleLimits, now: datetime) -> None:
-    """Count this try as a failure of both scopes, unless either must wait;
-    commit, so that the password is checked outside any transaction.
+def _claim_try(counted: dict[str, int], now: datetime, limits: ThrottleLimits) -> None:
+    """Count this try as a failure of every scope in ``counted`` (scope ->
+    its free failures), unless one must wait; commit, so that the password
+    is checked outside any transaction.
 
-    :raises LoginThrottled: with the longer of the two waits (nothing counted).
+    :raises LoginThrottled: with the longest of the waits (nothing counted).
     """
-    if _claim(pair, limits.free_failures, limits, now) and _claim(
-        address, limits.free_failures_per_ip, limits, now
-    ):
+    if all(_claim(scope, free, limits, now) for scope, free in counted.items()):
         _purge_expired(now)
         db.session.commit()
         return
     db.session.rollback()
     until = db.session.scalar(
         select(func.max(LoginThrottle.blocked_until)).where(
-            LoginThrottle.scope.in_([pair, address])
+            LoginThrottle.scope.in_(list(counted))
         )
     )
     db.session.rollback()
@@ -209,12 +255,9 @@ def _claim(scope: str, free: int, limits: ThrottleLimits, now: datetime) -> bool
         "blocked_until": _after_delay(expired, free, limits, now),
         "expires_at": _after_delay(expired, free, limits, now + limits.forget_after),
     }
-    if db.session.get_bind().dialect.name == "postgresql":
-        statement: postgresql.Insert | sqlite.Insert = postgresql.insert(table)
-    else:
-        statement = sqlite.insert(table)
     upsert = (
-        statement.values(values)
+        _insert()
+        .values(values)
         .on_conflict_do_update(
             index_elements=[table.scope],
             set_=changes,
@@ -223,6 +266,13 @@ def _claim(scope: str, free: int, limits: ThrottleLimits, now: datetime) -> bool
         .returning(table.failures)
     )
     return db.session.execute(upsert).first() is not None
+
+
+def _insert() -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say ON CONFLICT, for the database in use."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(LoginThrottle)
+    return sqlite.insert(LoginThrottle)
 
 
 def _after_delay(
@@ -246,27 +296,46 @@ def _after_delay(
     return case(*branches, else_=moment(count))
 
 
-def _take_back(pair: str, address: str, limits: ThrottleLimits, now: datetime) -> None:
-    """A right password: clear the pair's counter, and refund the failure
-    its claim counted for the address (lifting the wait it may have set)."""
+def _take_back(
+    scopes: Scopes, counted: dict[str, int], limits: ThrottleLimits, now: datetime
+) -> None:
+    """A right password: clear the pair's counter, refund the failure the
+    claim counted for the address (and the account), lifting the wait it may
+    have set, and mark the address known for the account."""
     table = LoginThrottle
     db.session.execute(
         delete(table)
-        .where(table.scope == pair)
+        .where(table.scope == scopes.pair)
         .execution_options(synchronize_session=False)
     )
+    known_until = now + limits.known_for
+    db.session.execute(
+        _insert()
+        .values(
+            scope=scopes.known, failures=0, blocked_until=now, expires_at=known_until
+        )
+        .on_conflict_do_update(
+            index_elements=[table.scope], set_={"expires_at": known_until}
+        )
+    )
+    for scope, free in counted.items():
+        if scope != scopes.pair:
+            _refund(scope, free, now)
+
+
+def _refund(scope: str, free: int, now: datetime) -> None:
+    """One failure fewer for ``scope``; its wait ends if it is back within
+    its free failures."""
+    table = LoginThrottle
     failures = table.failures - 1
     db.session.execute(
         update(table)
-        .where(table.scope == address, table.failures > 0)
+        .where(table.scope == scope, table.failures > 0)
         .values(
             failures=failures,
             blocked_until=case(
                 (
-                    and_(
-                        failures < limits.free_failures_per_ip,
-                        table.blocked_until > now,
-                    ),
+                    and_(failures < free, table.blocked_until > now),
                     literal(now, UTCDateTime()),
                 ),
                 else_=table.blocked_until,

@@ -62,8 +62,11 @@ class LoginThrottle(Model):
     __tablename__ = "login_throttles"
     __table_args__ = (Index("ix_login_throttles_expires_at", "expires_at"),)
 
-    #: ``ip:<address>``, or ``pair:<hash of account and address>`` (a hash,
-    #: so that a password typed into the login field is never stored).
+    #: ``ip:<address>``, ``pair:<hash of account and address>``,
+    #: ``account:<hash of account>``, or ``known:<hash of account and
+    #: address>`` (an address the account logged in from, until
+    #: ``expires_at``). Hashes, so that a password typed into the login field
+    #: is never stored.
     scope: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
     blocked_until: Mapped[datetime] = mapped_column(UTCDateTime)

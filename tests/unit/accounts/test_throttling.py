@@ -146,14 +146,15 @@ def test_the_address_is_limited_across_many_accounts(app, make_user):
 
 
 def test_ipv6_addresses_count_by_their_64_prefix():
-    pair_one, address_one = throttle_scopes("user:1", "2001:db8:1:2::1")
-    pair_two, address_two = throttle_scopes("user:1", "2001:db8:1:2:ffff::9")
-    assert address_one == address_two == "ip:2001:db8:1:2::/64"
-    assert pair_one == pair_two and pair_one.startswith("pair:")
-    assert throttle_scopes("user:1", "2001:db8:1:3::1")[1] != address_one
-    assert throttle_scopes("user:1", "::ffff:203.0.113.7")[1] == f"ip:{A}"
-    assert throttle_scopes("user:1", A)[1] == f"ip:{A}"
-    assert "user:1" not in pair_one  # typed logins are never stored as such
+    one = throttle_scopes("user:1", "2001:db8:1:2::1")
+    two = throttle_scopes("user:1", "2001:db8:1:2:ffff::9")
+    assert one.address == two.address == "ip:2001:db8:1:2::/64"
+    assert one.pair == two.pair and one.pair.startswith("pair:")
+    assert throttle_scopes("user:1", "2001:db8:1:3::1").address != one.address
+    assert throttle_scopes("user:1", "::ffff:203.0.113.7").address == f"ip:{A}"
+    assert throttle_scopes("user:1", A).address == f"ip:{A}"
+    # Typed logins are never stored as such.
+    assert not any("user:1" in scope for scope in vars(one).values())
 
 
 def test_a_right_password_refunds_its_claim_on_the_address(app, make_user):
@@ -171,7 +172,8 @@ def test_old_counters_are_forgotten_and_deleted(app, make_user):
     limits = ThrottleLimits(forget_after=timedelta(hours=1))
     for _ in range(5):
         attempt(app, "grace", ip=A, limits=limits)
-    grace_at_a = set(throttle_scopes(f"user:{grace.id}", A))
+    at_a = throttle_scopes(f"user:{grace.id}", A)
+    grace_at_a = {at_a.pair, at_a.address, at_a.account}
     assert scopes(app) == grace_at_a
     # Still remembered an hour after the failures: the wait ended at T0 + 5 s.
     later = T0 + timedelta(hours=1)
@@ -180,7 +182,8 @@ def test_old_counters_are_forgotten_and_deleted(app, make_user):
     # Forgotten an hour after the last wait ended, and deleted by any login.
     much_later = later + seconds(10) + timedelta(hours=1)
     assert attempt(app, "nobody", ip=B, at=much_later, limits=limits) == "wrong"
-    assert scopes(app) == set(throttle_scopes("login:nobody", B))
+    nobody = throttle_scopes("login:nobody", B)
+    assert scopes(app) == {nobody.pair, nobody.address, nobody.account}
     tries = [
         attempt(app, "grace", ip=A, at=much_later, limits=limits) for _ in range(6)
     ]
@@ -219,7 +222,7 @@ def test_concurrent_wrong_guesses_beyond_the_allowance_are_refused(
     assert len(checked) == 5
     with app.app_context():
         failures = db.session.scalars(select(LoginThrottle.failures)).all()
-    assert sorted(failures) == [5, 5]  # the pair and the address
+    assert sorted(failures) == [5, 5, 5]  # the pair, the address, the account
 
 
 def test_a_right_password_with_an_old_hash_is_hashed_again(app, make_user):
@@ -234,3 +237,52 @@ def test_a_right_password_with_an_old_hash_is_hashed_again(app, make_user):
     with app.app_context():
         stored = db.session.get(User, grace.id).password_hash
     assert stored != old_hash and not passwords.needs_rehash(stored)
+
+
+def many_addresses(count: int) -> list[str]:
+    return [f"192.0.2.{n}" for n in range(1, count + 1)]
+
+
+ACCOUNT_LIMITS = ThrottleLimits(free_failures_per_account=6)
+
+
+def test_guesses_from_many_addresses_are_slowed_for_the_account(app, make_user):
+    """Two guesses from each of three addresses use the account's free six;
+    the next address, new to the account, waits although it never failed."""
+    make_user(Role.EDITOR, "grace")
+    tries = [
+        attempt(app, "grace", ip=ip, limits=ACCOUNT_LIMITS)
+        for ip in many_addresses(3)
+        for _ in range(2)
+    ]
+    assert tries == ["wrong"] * 6
+    assert attempt(app, "grace", ip="192.0.2.99", limits=ACCOUNT_LIMITS) == "wait 5"
+    # Slowed, not locked: once the wait is over, a try is checked again.
+    later = T0 + seconds(5)
+    assert attempt(app, "grace", PASSWORD, ip=B, at=later, limits=ACCOUNT_LIMITS) == (
+        "ok"
+    )
+
+
+def test_the_owner_at_a_known_address_never_waits_for_the_account(app, make_user):
+    make_user(Role.EDITOR, "grace")
+    assert attempt(app, "grace", PASSWORD, ip=B, limits=ACCOUNT_LIMITS) == "ok"
+    for ip in many_addresses(3):
+        for _ in range(2):
+            attempt(app, "grace", ip=ip, at=T0 + seconds(1), limits=ACCOUNT_LIMITS)
+    at = T0 + seconds(2)
+    assert attempt(app, "grace", ip="192.0.2.99", at=at, limits=ACCOUNT_LIMITS) == (
+        "wait 4"
+    )
+    assert attempt(app, "grace", PASSWORD, ip=B, at=at, limits=ACCOUNT_LIMITS) == "ok"
+
+
+def test_a_known_address_is_forgotten_after_a_while(app, make_user):
+    make_user(Role.EDITOR, "grace")
+    limits = ThrottleLimits(free_failures_per_account=1, known_for=timedelta(days=30))
+    assert attempt(app, "grace", PASSWORD, ip=B, limits=limits) == "ok"
+    assert attempt(app, "grace", ip=A, limits=limits) == "wrong"
+    assert attempt(app, "grace", PASSWORD, ip=B, limits=limits) == "ok"  # known
+    month = T0 + timedelta(days=31)
+    assert attempt(app, "grace", ip=A, at=month, limits=limits) == "wrong"
+    assert attempt(app, "grace", PASSWORD, ip=B, at=month, limits=limits) == "wait 5"

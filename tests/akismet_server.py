@@ -28,6 +28,9 @@ class AkismetServer:
     def __init__(self) -> None:
         self.mode = "ham"
         self.hang_seconds = 3.0
+        #: In ``drip`` mode, seconds between two header lines (each read
+        #: arrives well within the client's timeout, the whole answer not).
+        self.drip_seconds = 0.2
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -81,6 +84,14 @@ class AkismetServer:
                 mode = server.mode
                 if mode == "hang":
                     server._stop.wait(server.hang_seconds)
+                    return self._reply(200, "false")
+                if mode == "drip":  # a valid answer, one header line at a time
+                    self.send_response(200)
+                    for n in range(int(server.hang_seconds / server.drip_seconds)):
+                        if server._stop.wait(server.drip_seconds):
+                            break
+                        self.send_header(f"X-Drip-{n}", "x")
+                        self.wfile.flush()
                     return self._reply(200, "false")
                 if mode == "500":
                     return self._reply(500, "Internal Server Error")

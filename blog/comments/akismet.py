@@ -2,26 +2,36 @@
 submit-ham and verify-key.
 
 Akismet is reached through an ``httpx.Client`` whose transport sends every
-request to ``AKISMET_API_URL`` (the package hard-codes Akismet's own host),
-with a bounded timeout. Nothing here touches the database: callers pass
-plain data in and get a verdict back, so a slow Akismet never holds a lock.
-The API key never reaches a log.
+request to ``AKISMET_API_URL`` (the package hard-codes Akismet's own host).
+httpx's timeout bounds each read, so a server that answers a line at a time
+could still hold a request for ever: every call therefore runs in a small
+pool of threads and is given up after ``timeout`` seconds *in total*.
+Nothing here touches the database: callers pass plain data in and get a
+verdict back, so a slow Akismet never holds a lock. The API key never
+reaches a log.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import akismet
 import httpx
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+#: Threads that wait on Akismet, so that requests wait at most ``timeout``.
+#: When all are stuck on a slow server, calls queue and time out, which the
+#: circuit breaker counts as failures.
+_CALLS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="akismet")
 
 
 class Verdict(enum.StrEnum):
@@ -88,6 +98,20 @@ def _client(conf: AkismetConfig) -> Iterator[akismet.SyncClient]:
         http.close()
 
 
+def _within(conf: AkismetConfig, call: Callable[[], T]) -> T:
+    """``call()``, given up after ``conf.timeout`` seconds in total.
+
+    :raises httpx.TimeoutException: it took longer (the thread finishes on
+        its own, bounded by httpx's timeout for each read).
+    """
+    future = _CALLS.submit(call)
+    try:
+        return future.result(timeout=conf.timeout)
+    except FutureTimeout as error:
+        future.cancel()
+        raise httpx.TimeoutException("Akismet took too long in total") from error
+
+
 def _fields(conf: AkismetConfig, params: Mapping[str, Any]) -> dict[str, Any]:
     fields = {
         k: v
@@ -104,11 +128,15 @@ def check(conf: AkismetConfig, params: Mapping[str, Any]) -> Verdict:
 
     :param params: Akismet's fields (``user_ip``, ``comment_content``, ...).
     """
-    try:
+
+    def ask() -> akismet.CheckResponse:
         with _client(conf) as client:
-            answer = client.comment_check(
+            return client.comment_check(
                 str(params.get("user_ip", "")), **_fields(conf, params)
             )
+
+    try:
+        answer = _within(conf, ask)
     except akismet.APIKeyError:
         log.warning("Akismet refused the API key; comments go to moderation.")
         return Verdict.INVALID_KEY
@@ -126,10 +154,14 @@ def submit(conf: AkismetConfig, params: Mapping[str, Any], *, spam: bool) -> boo
     """Teach Akismet (submit-spam / submit-ham); ``False`` when that failed."""
     if not conf.enabled or not params:
         return False
-    try:
+
+    def send() -> bool:
         with _client(conf) as client:
-            send = client.submit_spam if spam else client.submit_ham
-            return bool(send(str(params.get("user_ip", "")), **_fields(conf, params)))
+            teach = client.submit_spam if spam else client.submit_ham
+            return bool(teach(str(params.get("user_ip", "")), **_fields(conf, params)))
+
+    try:
+        return _within(conf, send)
     except (akismet.AkismetError, httpx.HTTPError, OSError) as error:
         log.warning("Akismet submit failed: %s", type(error).__name__)
         return False
@@ -137,9 +169,13 @@ def submit(conf: AkismetConfig, params: Mapping[str, Any], *, spam: bool) -> boo
 
 def verify_key(conf: AkismetConfig, key: str) -> bool | None:
     """``True``/``False`` for a valid/invalid key, ``None`` when unreachable."""
-    try:
+
+    def verify() -> bool:
         with _client(conf) as client:
-            return client.verify_key(key, conf.blog_url)
+            return bool(client.verify_key(key, conf.blog_url))
+
+    try:
+        return _within(conf, verify)
     except (akismet.AkismetError, httpx.HTTPError, OSError) as error:
         log.warning("Akismet verify-key failed: %s", type(error).__name__)
         return None

@@ -255,11 +255,16 @@ def reply(
     return answer
 
 
+#: Comments one press of "Check for spam" asks Akismet about: a request
+#: waits at most this many of Akismet's timeouts; cron checks the rest.
+RECHECK_FROM_DASHBOARD = 5
+
+
 def recheck_held(actor: User, settings: CommentSettings) -> RecheckResult:
-    """Ask Akismet again about every unchecked comment, site-wide: editors
-    and admins only, since it touches comments on everyone's posts.
+    """Ask Akismet again about the oldest unchecked comments, site-wide:
+    editors and admins only, since it touches comments on everyone's posts.
 
     :raises PermissionDenied: for authors and contributors.
     """
     require(can_moderate_all(actor))
-    return recheck(settings)
+    return recheck(settings, batch=RECHECK_FROM_DASHBOARD, max_batches=1)

@@ -33,6 +33,7 @@ from blog.forms.comments import BulkForm, CommentEditForm, ReplyForm
 from blog.forms.common import ActionForm
 from blog.models import Comment, CommentStatus
 from blog.numbers import parse_ids
+from blog.validation import local_path
 from blog.views.arguments import page_number, text_arg
 from blog.views.context import comment_settings
 from blog.views.dashboard.access import abort_unless, load_comment
@@ -47,8 +48,8 @@ def require_moderator() -> None:
 
 
 def _back() -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/dashboard/comments/") and "//" not in target:
+    target = local_path(request.form.get("next"))
+    if target and target.startswith("/dashboard/comments/"):
         return target
     return url_for(".index")
 
@@ -156,5 +157,9 @@ def recheck() -> ResponseReturnValue:
             "error",
         )
     else:
-        flash(f"Checked {result.checked} comment(s) for spam.", "success")
+        flash(
+            f"Checked {result.checked} comment(s) for spam; any others are "
+            "checked by the scheduled job.",
+            "success",
+        )
     return redirect(url_for(".index", status="pending"))

@@ -328,7 +328,21 @@ def test_recheck_button(
     page = client.get("/dashboard/comments/").get_data(as_text=True)
     assert ">Check for spam</button>" in page
     response = client.post("/dashboard/comments/recheck", follow_redirects=True)
-    assert "Checked 1 comment(s) for spam." in response.get_data(as_text=True)
+    assert "Checked 1 comment(s) for spam;" in response.get_data(as_text=True)
+
+
+def test_the_recheck_button_checks_a_few_and_leaves_the_rest_to_cron(
+    app, client, make_post, make_user, auth, make_comment, akismet_server
+):
+    """A press of the button waits for a few Akismet answers at most."""
+    from blog.comments.moderation import RECHECK_FROM_DASHBOARD
+
+    post = make_post("Talks")
+    for n in range(RECHECK_FROM_DASHBOARD + 3):
+        make_comment(post, f"Comment {n}", status="pending", spam_check="unchecked")
+    auth.login(make_user(Role.EDITOR, "ed"))
+    client.post("/dashboard/comments/recheck")
+    assert len(akismet_server.calls("comment-check")) == RECHECK_FROM_DASHBOARD
 
 
 def test_any_failure_after_the_save_keeps_the_comment(

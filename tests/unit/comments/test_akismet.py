@@ -46,6 +46,8 @@ PARAMS = {
         ("500", spam.Verdict.ERROR),
         ("garbage", spam.Verdict.ERROR),
         ("hang", spam.Verdict.ERROR),
+        # Each line in time, the whole answer not: given up all the same.
+        ("drip", spam.Verdict.ERROR),
     ],
 )
 def test_check(server, mode, verdict):
@@ -88,3 +90,9 @@ def test_redirect_transport_keeps_path_and_prefix(server):
     )
     assert spam.check(conf, PARAMS) == spam.Verdict.HAM
     assert server.requests[-1].path == "/1.1/comment-check"
+
+
+def test_a_dripping_server_is_given_up_for_every_call(server):
+    server.mode = "drip"
+    assert spam.submit(conf_for(server), PARAMS, spam=True) is False
+    assert spam.verify_key(conf_for(server), VALID_KEY) is None

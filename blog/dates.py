@@ -15,6 +15,8 @@ would leave the years Python can hold.
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -123,3 +125,15 @@ def local_datetime(value: datetime | None, zone: tzinfo) -> str:
 def iso(value: datetime | date | None) -> str:
     """ISO 8601, for ``<time datetime>`` and machine-readable data."""
     return value.isoformat() if value is not None else ""
+
+
+#: Names in the time zone database that are not places: "localtime" is
+#: whatever the server's clock says, "Factory" a placeholder.
+NOT_ZONES = frozenset({"localtime", "Factory"})
+
+
+@functools.cache
+def place_zones() -> frozenset[str]:
+    """The time zones an editor may choose: the database's, less
+    :data:`NOT_ZONES`."""
+    return frozenset(zoneinfo.available_timezones() - NOT_ZONES)

@@ -120,7 +120,7 @@ def http_url(
         raise FieldError(
             message or f"Keep the address under {max_length} characters.", field
         )
-    local = allow_path and text.startswith("/") and text[1:2] not in ("/", "\\")
+    local = allow_path and _is_local(text)
     if not local and not _URL_SCHEME.match(text):
         raise FieldError(message or "Give a full address starting with https://", field)
     if _URL_FORBIDDEN.search(text):
@@ -133,6 +133,19 @@ def http_url(
     if not local and not _has_real_host(text):
         raise FieldError(message or "Give a full address starting with https://", field)
     return text
+
+
+def local_path(value: str | None) -> str | None:
+    """``value`` if it is a path on this site (``/dashboard/?status=spam``) a
+    browser cannot read as another host, and holds nothing a header or an
+    attribute would choke on; else ``None``. For ``next=`` targets."""
+    if not value or not _is_local(value) or _URL_FORBIDDEN.search(value):
+        return None
+    return value
+
+
+def _is_local(text: str) -> bool:
+    return text.startswith("/") and text[1:2] not in ("/", "\\")
 
 
 def _has_real_host(text: str) -> bool:
@@ -194,3 +207,10 @@ def single_line(value: str, field: str, *, max_length: int, message: str = "") -
     if len(text) > max_length:
         raise FieldError(f"Keep this under {max_length:,} characters.", field)
     return text
+
+
+def name_line(value: str, field: str, *, max_length: int) -> str:
+    """A name (of a person, an organisation, a category): :func:`single_line`
+    with no invisible character at all (:func:`strip_invisible`), so that two
+    names that look alike are alike."""
+    return single_line(strip_invisible(value), field, max_length=max_length)

@@ -9,7 +9,7 @@ from blog.errors import FieldError
 from blog.extensions import db
 from blog.models import Role, User
 from blog.posts.slugs import slugify, unique_slug
-from blog.validation import clean_text, email_address, single_line, strip_invisible
+from blog.validation import clean_text, email_address, name_line, strip_invisible
 
 USERNAME_MAX = 60
 DISPLAY_NAME_MAX = 100
@@ -65,10 +65,8 @@ def create_user(
         field = "username" if clash.username.lower() == username.lower() else "email"
         raise AccountError(f"That {field} is already taken.", field)
     try:
-        display_name = single_line(
-            strip_invisible(display_name or username),
-            "display_name",
-            max_length=DISPLAY_NAME_MAX,
+        display_name = name_line(
+            display_name or username, "display_name", max_length=DISPLAY_NAME_MAX
         )
     except FieldError as error:
         raise AccountError(str(error), "display_name") from error

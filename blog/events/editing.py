@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from blog import dates
 from blog.errors import FieldError
@@ -35,7 +35,7 @@ from blog.posts import publishing
 from blog.posts.editing import PostError, PostInput
 from blog.posts.slugs import slugify
 from blog.posts.taxonomy import MAX_NAME, resolve_terms, unique_names
-from blog.validation import email_address, http_url, single_line
+from blog.validation import email_address, http_url, name_line, single_line
 
 MAX_ROWS = 30
 #: Addresses under /events/ that an event's slug must not shadow.
@@ -112,7 +112,7 @@ def event_times(data: EventInput) -> tuple[datetime, datetime]:
     :raises PostError: unknown zone, missing time, a date outside the years
         1900 to 2200, or an end before the start.
     """
-    if data.timezone not in available_timezones():
+    if data.timezone not in dates.place_zones():
         raise PostError("Choose a time zone such as America/New_York.", "timezone")
     if data.start_date is None:
         raise PostError("Give the date the event starts.", "start_date")
@@ -170,6 +170,9 @@ def validate_event(data: EventInput) -> dict[str, Any]:
             name: single_line(getattr(data, name), name, max_length=limit)
             for name, limit in TEXT_LIMITS.items()
         }
+        values["contact_name"] = name_line(
+            data.contact_name, "contact_name", max_length=TEXT_LIMITS["contact_name"]
+        )
         values.update(
             {name: http_url(getattr(data, name), name) for name in URL_FIELDS}
         )
@@ -212,7 +215,7 @@ def _vocabulary(data: EventInput) -> dict[Taxonomy, list[str]]:
 def _person(person: PersonInput) -> EventPerson:
     return EventPerson(
         role=PersonRole(person.role),
-        name=single_line(person.name, "people", max_length=ROW_TEXT_MAX),
+        name=name_line(person.name, "people", max_length=ROW_TEXT_MAX),
         affiliation=single_line(person.affiliation, "people", max_length=ROW_TEXT_MAX),
         url=http_url(person.url, "people"),
     )
@@ -220,7 +223,7 @@ def _person(person: PersonInput) -> EventPerson:
 
 def _sponsor(sponsor: SponsorInput) -> EventSponsor:
     return EventSponsor(
-        name=single_line(sponsor.name, "sponsors", max_length=ROW_TEXT_MAX),
+        name=name_line(sponsor.name, "sponsors", max_length=ROW_TEXT_MAX),
         url=http_url(sponsor.url, "sponsors"),
     )
 

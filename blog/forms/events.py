@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import MISSING, fields
 from typing import Any, Self
-from zoneinfo import available_timezones
 
 from wtforms import (
     BooleanField,
@@ -32,6 +31,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length, NumberRange, Optional
 
+from blog.dates import place_zones
 from blog.events import EventInput, PersonInput, SponsorInput
 from blog.events.when import last_day, local_span
 from blog.forms.common import FeaturedImageForm, SubForm, choice
@@ -61,7 +61,7 @@ _DEFAULTS = {
 
 
 def zone_choices() -> list[Any]:
-    return [choice(name, name) for name in sorted(available_timezones())]
+    return [choice(name, name) for name in sorted(place_zones())]
 
 
 class _Row(SubForm):

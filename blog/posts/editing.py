@@ -118,12 +118,19 @@ def _apply_slug(post: Post, wanted: str) -> None:
     post.slug = new_slug
 
 
-def check_image_input(post: Post | None, image: ImageInput) -> None:
-    """Validate the featured image's fields before anything is written.
+def check_image_input(post: Post | None, image: ImageInput) -> tuple[str, str]:
+    """Validate the featured image's fields before anything is written; the
+    alt text and caption, each on one line without bidi controls.
 
     :raises PostError: alt text missing or too long, caption too long.
     """
-    alt = image.alt.strip()
+    try:
+        alt = single_line(image.alt, "featured_image_alt", max_length=ALT_MAX)
+        caption = single_line(
+            image.caption, "featured_image_caption", max_length=CAPTION_MAX
+        )
+    except FieldError as error:
+        raise PostError(str(error), error.field) from error
     will_have_image = image.upload is not None or (
         post is not None and post.featured_image_id is not None and not image.remove
     )
@@ -132,15 +139,7 @@ def check_image_input(post: Post | None, image: ImageInput) -> None:
             "Describe the image for people who cannot see it (alt text).",
             "featured_image_alt",
         )
-    if len(alt) > ALT_MAX:
-        raise PostError(
-            f"Keep the alt text under {ALT_MAX} characters.", "featured_image_alt"
-        )
-    if len(image.caption.strip()) > CAPTION_MAX:
-        raise PostError(
-            f"Keep the caption under {CAPTION_MAX} characters.",
-            "featured_image_caption",
-        )
+    return alt, caption
 
 
 def apply_featured_image(
@@ -152,7 +151,7 @@ def apply_featured_image(
         not saved after all.
     :raises PostError: bad alt text, or a file that is not an image we accept.
     """
-    check_image_input(post, image)
+    alt, caption = check_image_input(post, image)
     stored: Media | None = None
     if image.upload is not None:
         if uploads is None:
@@ -170,6 +169,5 @@ def apply_featured_image(
         post.featured_image_alt = ""
         post.featured_image_caption = ""
     else:
-        post.featured_image_alt = " ".join(image.alt.split())
-        post.featured_image_caption = " ".join(image.caption.split())
+        post.featured_image_alt, post.featured_image_caption = alt, caption
     return stored

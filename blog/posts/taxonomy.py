@@ -14,6 +14,7 @@ from blog.extensions import db
 from blog.models import Taxonomy, Term, User, post_terms
 from blog.posts.permissions import can_manage_terms
 from blog.posts.slugs import slugify, unique_slug
+from blog.validation import strip_invisible
 
 MAX_NAME = 100
 MAX_SLUG = 120
@@ -26,12 +27,18 @@ class TermError(FieldError):
         super().__init__(message, field)
 
 
+def tidy_name(raw: str) -> str:
+    """A term's name on one line, its spaces tidied, without control or
+    invisible characters (bidi overrides, zero-width spaces)."""
+    return " ".join(strip_invisible(raw).split())
+
+
 def unique_names(names: Iterable[str]) -> list[str]:
     """Names with their spaces tidied, without blanks or repeats in any case
     (the first spelling wins); commas are part of a name."""
     seen: dict[str, str] = {}
     for raw in names:
-        name = " ".join(raw.split())
+        name = tidy_name(raw)
         if name and name.lower() not in seen:
             seen[name.lower()] = name
     return list(seen.values())
@@ -39,7 +46,7 @@ def unique_names(names: Iterable[str]) -> list[str]:
 
 def parse_names(text: str) -> list[str]:
     """``"News, python ,news"`` -> ``["News", "python"]`` (first spelling wins)."""
-    return unique_names(" ".join(raw.split())[:MAX_NAME] for raw in text.split(","))
+    return unique_names(tidy_name(raw)[:MAX_NAME] for raw in text.split(","))
 
 
 def find_terms(taxonomy: Taxonomy, names: Iterable[str]) -> dict[str, Term]:
@@ -99,7 +106,7 @@ def create_term(
 ) -> Term:
     """Add a category or tag (commits). :raises TermError: name empty or taken."""
     require(can_manage_terms(actor))
-    name = " ".join(name.split())[:MAX_NAME]
+    name = tidy_name(name)[:MAX_NAME]
     if not name:
         raise TermError("Give it a name.")
     if find_terms(taxonomy, [name]):
@@ -115,7 +122,7 @@ def rename_term(
 ) -> None:
     """Rename a term; its posts keep it (commits). :raises TermError:"""
     require(can_manage_terms(actor))
-    name = " ".join(name.split())[:MAX_NAME]
+    name = tidy_name(name)[:MAX_NAME]
     if not name:
         raise TermError("Give it a name.")
     clash = find_terms(term.taxonomy, [name]).get(name.lower())

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from blog import rendering
+from blog import dates, rendering
 from blog.comments import akismet
 from blog.errors import FieldError, require
 from blog.extensions import db
@@ -75,6 +75,10 @@ class SettingsError(FieldError):
     """A setting's value is refused; ``field`` names it."""
 
 
+#: The largest "hold a comment with N or more links" worth storing.
+MAX_LINKS_SETTING = 1000
+
+
 def can_manage_settings(user: User) -> bool:
     """Site, discussion and promo settings are for administrators."""
     return user.role == Role.ADMIN
@@ -117,14 +121,17 @@ def validate(values: Mapping[str, Any]) -> None:
     unknown = set(values) - set(DEFAULTS)
     if unknown:
         raise SettingsError(f"Unknown settings: {', '.join(sorted(unknown))}", "")
-    if "timezone" in values and values["timezone"] not in available_timezones():
+    if "timezone" in values and values["timezone"] not in dates.place_zones():
         raise SettingsError("Choose a time zone such as Europe/Paris.", "timezone")
     if "title" in values and not str(values["title"]).strip():
         raise SettingsError("The site needs a title.", "title")
     if "posts_per_page" in values and not 1 <= int(values["posts_per_page"]) <= 100:
         raise SettingsError("Between 1 and 100.", "posts_per_page")
-    if "comments_max_links" in values and not 0 <= int(values["comments_max_links"]):
-        raise SettingsError("Zero or more.", "comments_max_links")
+    links = values.get("comments_max_links", 0)
+    if not 0 <= int(links) <= MAX_LINKS_SETTING:
+        raise SettingsError(
+            f"Between 0 (off) and {MAX_LINKS_SETTING}.", "comments_max_links"
+        )
     days = values.get("comments_close_after_days", 0)
     if not 0 <= int(days) <= 36500:
         raise SettingsError(

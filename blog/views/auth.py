@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -32,6 +30,7 @@ from blog.extensions import csrf, limiter, login_rate
 from blog.forms.accounts import LoginForm, SetupForm
 from blog.forms.common import show_errors
 from blog.models import User
+from blog.validation import local_path
 from blog.views.form_page import form_page
 
 bp = Blueprint("auth", __name__)
@@ -43,20 +42,7 @@ THROTTLED = "Too many failed attempts. Wait {wait} and try again."
 
 def safe_next(target: str | None) -> str:
     """Only a local path: never another host, scheme or protocol-relative URL."""
-    fallback = url_for("dashboard.home")
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith("//")
-    ):
-        return fallback
-    if "\\" in target or any(ord(c) < 32 for c in target):
-        return fallback
-    return target
+    return local_path(target) or url_for("dashboard.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

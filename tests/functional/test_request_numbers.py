@@ -113,3 +113,13 @@ def test_pager_links_keep_known_filters(client, make_event, app):
         db.session.commit()
     html = client.get("/events/?category=talks&_anchor=x").get_data(as_text=True)
     assert "category=talks" in html and "page=2" in html and "#x" not in html
+
+
+def test_a_huge_link_limit_is_refused_next_to_its_field(client, make_user, auth):
+    auth.login(make_user(Role.ADMIN))
+    response = client.post(
+        "/dashboard/settings/discussion/",
+        data={"comments_max_links": "9" * 4000, "comments_close_after_days": "0"},
+    )
+    assert response.status_code == 200
+    assert "Between 0 (off) and 1000." in response.get_data(as_text=True)

@@ -194,3 +194,11 @@ def test_an_unknown_zone_reads_as_utc(name):
 
 def test_a_known_zone_is_found():
     assert dates.zone_named("America/New_York") == NEW_YORK
+
+
+def test_zones_an_editor_may_choose_are_places():
+    from blog.dates import place_zones
+
+    zones = place_zones()
+    assert "Europe/Paris" in zones and "UTC" in zones
+    assert "localtime" not in zones and "Factory" not in zones

@@ -273,3 +273,32 @@ def test_single_line_enforces_the_limit_after_folding():
     assert caught.value.errors == {"name": "Keep this under 10 characters."}
     with pytest.raises(FieldError, match="Keep this under 1,000 characters."):
         single_line("x" * 1001, "name", max_length=1000)
+
+
+def test_names_lose_every_invisible_character():
+    from blog.validation import name_line
+
+    assert name_line("Mira\u200bCastellanos\u200f", "name", max_length=50) == (
+        "MiraCastellanos"
+    )
+    assert name_line("\u202etxt.exe", "name", max_length=50) == "txt.exe"
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/dashboard/comments/?status=spam", "/dashboard/comments/?status=spam"),
+        ("//evil.example/", None),
+        ("/\\evil.example", None),
+        ("https://evil.example/", None),
+        ("/dashboard/comments/\nx", None),
+        ("/dashboard/\x85", None),
+        ("dashboard/", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_local_path(target, expected):
+    from blog.validation import local_path
+
+    assert local_path(target) == expected

@@ -118,7 +118,7 @@ def test_an_editor_creates_an_event_like_the_seed(app, client, make_user, auth):
         "Aiko Brandt",
         "Co-sponsored by",
         "Open to",
-        "Contact Priya Nandakumar</a> to request accommodations by "
+        "Contact <bdi>Priya Nandakumar</bdi></a> to request accommodations by "
         "Thursday, March 6, 2031",
         "Lakeside Hall, before the new wing",
     ):

@@ -12,3 +12,10 @@ def test_parse_names():
         "Big Data",
     ]
     assert parse_names("") == []
+
+
+def test_term_names_lose_invisible_characters():
+    from blog.posts.taxonomy import unique_names
+
+    assert parse_names("\u202etxt.exe, A\u200bB") == ["txt.exe", "AB"]
+    assert unique_names(["Students,\u200b Prospective"]) == ["Students, Prospective"]

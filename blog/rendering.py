@@ -47,6 +47,13 @@ _MAX_NESTING = 20
 _NESTING_RE = re.compile(
     r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|>[ \t]*)" + f"{{{_MAX_NESTING + 1}}}", re.M
 )
+# Raw HTML tags left open make Markdown and the sanitizer slow down
+# quadratically ("<a " * 5000 takes seconds); closed ones cost less, but not
+# nothing (20,000 tags take about a second).
+_MAX_UNCLOSED_TAGS = 2000
+_MAX_TAGS = 20_000
+_TAG_OPEN_RE = re.compile(r"<[A-Za-z]")
+_TAG_CLOSE_RE = re.compile(r"</[A-Za-z]")
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 _FENCED_RE = FencedBlockPreprocessor.FENCED_BLOCK_RE
 _BACKTICK_RE = re.compile(BACKTICK_RE)
@@ -363,6 +370,19 @@ def _check_structure(text: str, subject: str) -> None:
         raise ContentRejected(
             f"{subject} has too many unmatched brackets, such as “[” without “]”; "
             "please close or remove some."
+        )
+    outside_code = _FENCED_RE.sub("", text)
+    opened = len(_TAG_OPEN_RE.findall(outside_code))
+    closed = len(_TAG_CLOSE_RE.findall(outside_code))
+    if opened - closed > _MAX_UNCLOSED_TAGS:
+        raise ContentRejected(
+            f"{subject} has more than {_MAX_UNCLOSED_TAGS:,} HTML tags that are "
+            "never closed; please close or remove some."
+        )
+    if opened + closed > _MAX_TAGS:
+        raise ContentRejected(
+            f"{subject} has more than {_MAX_TAGS:,} HTML tags; please split it "
+            "or write more of it in Markdown."
         )
 
 

@@ -422,3 +422,20 @@ def test_rendering_is_thread_safe() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(render_comment, sources * 5))
     assert results == expected * 5
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["<div>" * 40000, "<a " * 60000, "<b>" * 2001, "<b>x</b> " * 10001],
+    ids=["divs", "open-a", "just-over", "closed-but-too-many"],
+)
+def test_posts_with_pathological_html_are_refused_before_rendering(body):
+    """Unclosed tags make rendering quadratic: a contributor's draft could
+    otherwise hold a worker for half a minute."""
+    with pytest.raises(rendering.ContentRejected, match="HTML tags"):
+        rendering.render_post(body)
+
+
+def test_many_tags_in_code_blocks_are_fine():
+    html = rendering.render_post("```\n" + "<a " * 5000 + "\n```\n")
+    assert html.count("&lt;a") == 5000

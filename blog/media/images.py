@@ -222,6 +222,7 @@ def clean_stored(uploads: Uploads) -> Recleaned:
         try:
             with path.open("rb") as file:
                 if not _outdated(file, uploads):
+                    media.pixels_only = True
                     continue
                 data, _, (width, height) = clean_image(file, uploads)
         except (ImageRejected, *DECODE_ERRORS):
@@ -233,7 +234,7 @@ def clean_stored(uploads: Uploads) -> Recleaned:
             temporary.replace(path)
         finally:
             temporary.unlink(missing_ok=True)
-        media.width, media.height = width, height
+        media.width, media.height, media.pixels_only = width, height, True
         done.rewritten.append(media.filename)
     return done
 

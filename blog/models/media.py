@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blog.extensions import Model
@@ -24,3 +24,6 @@ class Media(Model):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The file holds pixels only (stored by today's rules, or cleaned by
+    #: ``flask media clean``); until then it may change, so no cache keeps it.
+    pixels_only: Mapped[bool] = mapped_column(default=True, server_default=false())

@@ -41,3 +41,23 @@ def test_public_pages_for_staff_are_private(client, make_post, make_user, auth):
         response = client.get(path)
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "private, no-store", path
+
+
+def test_an_upload_stored_by_an_older_version_is_not_kept_until_cleaned(
+    app, client, runner
+):
+    """``media clean`` may rewrite it under the same name: no cache may keep
+    the old bytes (which may hold a GPS position) for a year."""
+    from blog.extensions import db
+    from blog.media import find_media
+
+    filename = _upload_image(app)
+    with app.app_context():
+        find_media(filename).pixels_only = False  # as the migration marks old files
+        db.session.commit()
+    with client.get(f"/media/{filename}") as response:
+        assert "immutable" not in response.headers["Cache-Control"]
+        assert "max-age=31536000" not in response.headers["Cache-Control"]
+    assert runner.invoke(args=["media", "clean"]).exit_code == 0
+    with client.get(f"/media/{filename}") as response:
+        assert "immutable" in response.headers["Cache-Control"]

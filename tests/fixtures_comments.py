@@ -42,7 +42,7 @@ def akismet_server(app: Flask) -> Iterator[AkismetServer]:
 
 @pytest.fixture
 def make_comment(app: Flask) -> Callable[..., Comment]:
-    """Store a comment directly (rendered through rendering.py), detached."""
+    """Store a comment directly (rendered through blog.rendering), detached."""
     counter = iter(range(1, 100_000))
 
     def make(

@@ -84,7 +84,7 @@ DECODE_ERRORS = (
     ValueError,
     EOFError,
     MemoryError,
-    NotImplementedError,
+    NotImplementedError,  # raised by Pillow for a mode or codec it lacks
     OverflowError,
     struct.error,
     Image.DecompressionBombError,

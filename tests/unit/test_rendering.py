@@ -15,6 +15,7 @@ from blog.rendering import (
     ContentRejected,
     check_comment_source,
     excerpt_html,
+    limits,
     plain_text,
     render_comment,
     render_inline_text,
@@ -146,7 +147,7 @@ def test_stack_overflow_in_markdown_becomes_a_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The nesting pre-check is a heuristic; a RecursionError must not be a 500."""
-    monkeypatch.setattr(rendering, "_NESTING_RE", re.compile(r"(?!)"))
+    monkeypatch.setattr(limits, "_NESTING_RE", re.compile(r"(?!)"))
     with pytest.raises(ContentRejected, match="nested too deeply"):
         render_post("1. " * 1500)
 
@@ -186,7 +187,7 @@ def test_emoji_at_both_limits_pass() -> None:
 
 def test_byte_limit_counts_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
     """5,000 characters can never exceed 20,000 bytes; shrink the limit to see it."""
-    monkeypatch.setattr(rendering, "COMMENT_MAX_BYTES", 100)
+    monkeypatch.setattr(limits, "COMMENT_MAX_BYTES", 100)
     check_comment_source("a" * 100)
     with pytest.raises(ContentRejected, match="120 bytes; the limit is 100"):
         check_comment_source("\U0001f600" * 30)

@@ -1,0 +1,121 @@
+"""Markdown to HTML for comments and posts (checked first, sanitized last),
+and reading that HTML back: excerpts and plain text."""
+
+from __future__ import annotations
+
+import re
+from html import escape, unescape
+from typing import Any
+
+import markdown
+
+from blog.rendering.limits import (
+    CONTROL_RE,
+    ContentRejected,
+    check_comment_source,
+    check_structure,
+    normalize,
+)
+from blog.rendering.sanitizer import body_text, sanitize
+
+#: Bumped whenever stored HTML would come out differently; ``flask rerender``
+#: (and ``comments rerender``) render what an older version stored again.
+#: 2: link text without invisible characters, no bidi overrides, heading ids
+#: and "#anchors" under ``user-content-``.
+RENDERER_VERSION: int = 2
+
+_POST_EXTENSIONS = ["abbr", "def_list", "footnotes", "tables", "fenced_code",
+                    "codehilite", "sane_lists", "toc"]  # fmt: skip
+_POST_EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    # Classes only (a stylesheet colours them); guessing the language runs
+    # every Pygments lexer and takes seconds on long whitespace.
+    "codehilite": {"css_class": "highlight", "noclasses": False, "guess_lang": False},
+    "tables": {"use_align_attribute": True},  # align="left", not style=""
+}
+
+
+def _convert(md: markdown.Markdown, text: str, subject: str) -> str:
+    try:
+        return md.convert(CONTROL_RE.sub("", text))
+    except RecursionError:  # a nesting shape _NESTING_RE did not foresee
+        raise ContentRejected(
+            f"{subject} is nested too deeply to display; please flatten it."
+        ) from None
+
+
+def render_comment(source: str) -> str:
+    """Check, then Markdown without raw HTML, then sanitize for comments.
+
+    Raw HTML is shown as typed text rather than parsed: commenters write
+    Markdown, and ``<b>`` in a comment should read as ``<b>``. Images stay
+    links (remote images track readers).
+    """
+    check_comment_source(source)
+    md = markdown.Markdown(extensions=["fenced_code", "sane_lists", "nl2br"])
+    md.preprocessors.deregister("html_block")
+    for pattern in ("html", "image_link", "image_reference", "short_image_ref"):
+        md.inlinePatterns.deregister(pattern)  # ![alt](src) stays a plain link
+    return sanitize(_convert(md, normalize(source), "Your comment"), "comment")
+
+
+def render_post(source: str) -> str:
+    """Markdown with editors' extensions, then sanitize for posts.
+
+    Posts have no length limit, so pathological bracket runs (``"[" * 8000``)
+    and deep nesting are rejected with ContentRejected rather than escaped:
+    the editor sees why, and the stored text is exactly what was typed.
+    """
+    text = normalize(source)
+    check_structure(text, "The post")
+    md = markdown.Markdown(
+        extensions=_POST_EXTENSIONS, extension_configs=_POST_EXTENSION_CONFIGS
+    )
+    return sanitize(_convert(md, text, "The post"), "post")
+
+
+# Tags in this package's output: attribute values are always double-quoted.
+_TAG_RE = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"]|"[^"]*")*>')
+_VOID_TAGS = frozenset({"br", "hr", "img", "wbr"})
+_INLINE_TAGS = frozenset({"a", "abbr", "b", "cite", "code", "del", "em", "i", "ins",
+                          "kbd", "mark", "q", "s", "small", "span", "strong",
+                          "sub", "sup"})  # fmt: skip
+
+
+def excerpt_html(html: str) -> str:
+    """The first top-level paragraph that has text, for listings; else "".
+
+    Expects this package's output, in which "<" only ever opens a tag.
+    """
+    depth, start = 0, -1
+    for tag in _TAG_RE.finditer(html):
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name in _VOID_TAGS:
+            continue
+        if not closing:
+            if depth == 0 and name == "p":
+                start = tag.start()
+            depth += 1
+            continue
+        depth = max(depth - 1, 0)
+        if depth == 0 and name == "p" and start >= 0:
+            if plain_text(paragraph := html[start : tag.end()]):
+                return paragraph
+            start = -1
+    return ""
+
+
+def plain_text(html: str) -> str:
+    """Text of this package's HTML, whitespace collapsed (for ICS, meta, search).
+
+    The result is text, not HTML: escape it wherever it is shown.
+    """
+    spaced = _TAG_RE.sub(
+        lambda tag: "" if tag.group(2).lower() in _INLINE_TAGS else " ", html
+    )
+    return " ".join(unescape(spaced).split())
+
+
+def render_inline_text(text: str) -> str:
+    """Escape plain text (a bio, say) and keep its line breaks as <br>."""
+    lines = body_text(CONTROL_RE.sub("", normalize(text))).split("\n")
+    return "<br>\n".join(escape(line) for line in lines)

@@ -3,10 +3,11 @@ that every feature shares."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import ColumnElement, event, false, or_
+from sqlalchemy import ColumnElement, CursorResult, Result, event, false, or_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -68,3 +69,18 @@ def contains(words: str, *columns: InstrumentedAttribute[str]) -> ColumnElement[
     pattern = like_pattern(words)
     clauses = [column.ilike(pattern, escape="\\") for column in columns]
     return or_(*clauses) if clauses else false()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an ``UPDATE`` or ``DELETE`` changed."""
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def upsert(model: type[Any]) -> postgresql.Insert | sqlite.Insert:
+    """An ``INSERT`` into ``model``'s table that can say ``ON CONFLICT``, for
+    the database in use (both dialects spell it the same way)."""
+    from blog.extensions import db
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)

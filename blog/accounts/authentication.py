@@ -35,9 +35,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from blog.accounts import passwords
+from blog.database import upsert
 from blog.extensions import db
 from blog.models import LoginThrottle, User, utcnow
 from blog.models.base import UTCDateTime
@@ -255,8 +255,8 @@ def _claim(scope: str, free: int, limits: ThrottleLimits, now: datetime) -> bool
         "blocked_until": _after_delay(expired, free, limits, now),
         "expires_at": _after_delay(expired, free, limits, now + limits.forget_after),
     }
-    upsert = (
-        _insert()
+    statement = (
+        upsert(LoginThrottle)
         .values(values)
         .on_conflict_do_update(
             index_elements=[table.scope],
@@ -265,14 +265,7 @@ def _claim(scope: str, free: int, limits: ThrottleLimits, now: datetime) -> bool
         )
         .returning(table.failures)
     )
-    return db.session.execute(upsert).first() is not None
-
-
-def _insert() -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that can say ON CONFLICT, for the database in use."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(LoginThrottle)
-    return sqlite.insert(LoginThrottle)
+    return db.session.execute(statement).first() is not None
 
 
 def _after_delay(
@@ -310,7 +303,7 @@ def _take_back(
     )
     known_until = now + limits.known_for
     db.session.execute(
-        _insert()
+        upsert(LoginThrottle)
         .values(
             scope=scopes.known, failures=0, blocked_until=now, expires_at=known_until
         )

@@ -96,7 +96,7 @@ def restore_backup(app: Flask, path: Path, *, force: bool = False) -> RestoreRes
             else:
                 _load_portable(engine, manifest, database_files)
                 method = "portable dump"
-        restored = staging.commit(replace_existing=True)
+        restored = staging.commit()
     finally:
         staging.discard()
     upgraded = _upgrade(manifest)

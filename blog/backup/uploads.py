@@ -60,16 +60,14 @@ class Staging:
         relative = PurePosixPath(member.removeprefix(UPLOADS_PREFIX))
         return self.path.joinpath(*relative.parts)
 
-    def commit(self, replace_existing: bool) -> int:
-        """Move the staged files into the uploads folder; with
-        ``replace_existing``, files the backup does not have are deleted.
-        Returns the number of files restored."""
+    def commit(self) -> int:
+        """Move the staged files into the uploads folder, deleting the files
+        the backup does not have. Returns the number of files restored."""
         staged = files(self.path)
-        if replace_existing:
-            keep = {relative for relative, _ in staged}
-            for relative, path in files(self.folder):
-                if relative not in keep:
-                    path.unlink(missing_ok=True)
+        keep = {relative for relative, _ in staged}
+        for relative, path in files(self.folder):
+            if relative not in keep:
+                path.unlink(missing_ok=True)
         for relative, path in staged:
             target = self.folder.joinpath(*PurePosixPath(relative).parts)
             target.parent.mkdir(parents=True, exist_ok=True)

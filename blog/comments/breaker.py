@@ -22,13 +22,13 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import redis
-from sqlalchemy import CursorResult, Result, case, literal, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, literal, or_, select, update
 
 from blog.comments.akismet import Verdict
+from blog.database import rowcount, upsert
 from blog.extensions import db
 from blog.models import CircuitBreaker
 from blog.models.base import UTCDateTime
@@ -124,7 +124,7 @@ class DatabaseBreaker:
 
     def _claim_probe(self, now: datetime) -> bool:
         """Half-open: the one caller that moves ``open_until`` on may try."""
-        claimed = _rowcount(
+        claimed = rowcount(
             db.session.execute(
                 update(CircuitBreaker)
                 .where(
@@ -150,43 +150,30 @@ class DatabaseBreaker:
         )
 
     def failed(self, now: datetime) -> None:
-        failures = self._count_failure(now)
-        if failures is None:  # the first failure ever: create the row
-            try:
-                with db.session.begin_nested():
-                    db.session.add(
-                        CircuitBreaker(
-                            name=self.name, failures=1, open_until=self._until(1, now)
-                        )
-                    )
-                failures = 1
-            except IntegrityError:  # another worker created it meanwhile
-                failures = self._count_failure(now)
-        if failures == self.conf.failures:
-            _log_opened(self.name, failures, self.conf.cooldown)
-
-    def _until(self, failures: int, now: datetime) -> datetime | None:
-        if failures < self.conf.failures:
-            return None
-        return now + timedelta(seconds=self.conf.cooldown)
-
-    def _count_failure(self, now: datetime) -> int | None:
-        """One more failure, atomically; the new count, None without a row."""
+        """One more failure, in one atomic upsert (the first creates the row)."""
         until = now + timedelta(seconds=self.conf.cooldown)
         new_count = CircuitBreaker.failures + 1
-        return db.session.execute(
-            update(CircuitBreaker)
-            .where(CircuitBreaker.name == self.name)
-            .values(
-                failures=new_count,
-                open_until=case(
-                    (new_count >= self.conf.failures, literal(until, UTCDateTime())),
-                    else_=CircuitBreaker.open_until,
-                ),
+        first_until = until if self.conf.failures <= 1 else None
+        failures = db.session.execute(
+            upsert(CircuitBreaker)
+            .values(name=self.name, failures=1, open_until=first_until)
+            .on_conflict_do_update(
+                index_elements=[CircuitBreaker.name],
+                set_={
+                    "failures": new_count,
+                    "open_until": case(
+                        (
+                            new_count >= self.conf.failures,
+                            literal(until, UTCDateTime()),
+                        ),
+                        else_=CircuitBreaker.open_until,
+                    ),
+                },
             )
             .returning(CircuitBreaker.failures)
-            .execution_options(synchronize_session=False)
-        ).scalar()
+        ).scalar_one()
+        if failures == self.conf.failures:
+            _log_opened(self.name, failures, self.conf.cooldown)
 
 
 class RedisBreaker:
@@ -239,11 +226,6 @@ class RedisBreaker:
     @property
     def _cooldown_ms(self) -> int:
         return max(int(self.conf.cooldown * 1000), 1)
-
-
-def _rowcount(result: Result[Any]) -> int:
-    """Rows an ``UPDATE`` or ``DELETE`` changed."""
-    return int(cast(CursorResult[Any], result).rowcount)
 
 
 @functools.cache

@@ -218,8 +218,8 @@ def reply(
     :raises CommentInvalid: also when the same reply was already posted.
     """
     require(can_moderate(actor, parent))
-    body = Submission(body=body).body  # cleaned as every comment is
-    html = checked_html(Submission(body=body), actor)
+    submission = Submission(body=body)  # cleaned as every comment is
+    body, html = submission.body, checked_html(submission, actor)
     digest = content_hash(parent.post_id, actor.email, body)
     if is_duplicate(parent.post_id, digest):
         raise CommentInvalid({"comment": ALREADY_SAID})

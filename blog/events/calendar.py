@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urlsplit
 import icalendar
 
 from blog import dates
-from blog.events.when import last_day, local_span
+from blog.events.when import local_days, local_span
 from blog.models import Event, EventStatus, Post
 from blog.rendering import plain_text
 
@@ -41,7 +41,7 @@ _DROPPED = frozenset({"Cc", "Cs"})
 # Text -----------------------------------------------------------------------
 
 
-def clean_text(value: str, *, multiline: bool = False) -> str:
+def ics_text(value: str, *, multiline: bool = False) -> str:
     """``value`` as calendar text: without control characters, which RFC 5545
     allows in no value; its lines kept when ``multiline``, else joined."""
     lines = [
@@ -73,12 +73,12 @@ def location(event: Event) -> str:
     """Room, venue and address on one line; the online link when there is no place."""
     parts = [event.room, event.venue_name, event.venue_address]
     place = ", ".join(p for p in parts if p)
-    return clean_text(place or event.online_url)
+    return ics_text(place or event.online_url)
 
 
 def description(post: Post) -> str:
     """The event's description as plain text (calendar files carry no HTML)."""
-    return clean_text(plain_text(post.body_html), multiline=True)
+    return ics_text(plain_text(post.body_html), multiline=True)
 
 
 def details_of(post: Post) -> Event:
@@ -101,7 +101,7 @@ def vevent(post: Post, *, url: str, site_url: str, now: datetime) -> icalendar.E
     item.add("uid", uid(post, site_url))
     item.add("dtstamp", dates.to_zone(now, UTC))
     _add_times(item, event)
-    item.add("summary", clean_text(post.title))
+    item.add("summary", ics_text(post.title))
     text = description(post)
     if text:
         item.add("description", text)
@@ -112,7 +112,7 @@ def vevent(post: Post, *, url: str, site_url: str, now: datetime) -> icalendar.E
     if email:
         organizer = icalendar.vCalAddress(f"mailto:{email}")
         if event.contact_name:
-            organizer.params["cn"] = clean_text(event.contact_name)
+            organizer.params["cn"] = ics_text(event.contact_name)
         item.add("organizer", organizer)
     item.add("status", _ICS_STATUS.get(event.status, "CONFIRMED"))
     item.add("sequence", max(event.sequence, 0))
@@ -125,8 +125,7 @@ def _add_times(item: icalendar.Event, event: Event) -> None:
     """DTSTART and DTEND: local days when all day, else local times in
     :data:`ZONED_YEARS` and UTC outside them."""
     if event.all_day:
-        first = local_span(event)[0].date()
-        last = max(last_day(event), first)
+        first, last = local_days(event)
         item.add("dtstart", first)
         if last < date.max:
             item.add("dtend", last + timedelta(days=1))
@@ -161,7 +160,7 @@ def calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    if name := clean_text(name):
+    if name := ics_text(name):
         cal.add("x-wr-calname", name)
     first: date | None = None
     last: date | None = None
@@ -195,6 +194,12 @@ def _compact(value: date) -> str:
     return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
+def _all_day_bounds(event: Event) -> tuple[date, date]:
+    """The first day and the day after the last, as calendar links take them."""
+    first, last = local_days(event)
+    return first, dates.day_after(last)
+
+
 def _google_stamp(value: datetime) -> str:
     utc = dates.to_zone(value, UTC)
     return f"{_compact(utc)}T{utc:%H%M%S}Z"
@@ -204,8 +209,7 @@ def google_link(post: Post, *, url: str) -> str:
     """Google Calendar's "create event" address, in UTC with the event's zone."""
     event = details_of(post)
     if event.all_day:
-        start = local_span(event)[0].date()
-        end = dates.day_after(last_day(event))
+        start, end = _all_day_bounds(event)
         span = f"{_compact(start)}/{_compact(end)}"
     else:
         span = f"{_google_stamp(event.starts_at)}/{_google_stamp(event.ends_at)}"
@@ -229,8 +233,8 @@ def outlook_link(post: Post, *, url: str) -> str:
     """Outlook.com's compose deeplink, with ISO times in UTC."""
     event = details_of(post)
     if event.all_day:
-        start = local_span(event)[0].date().isoformat()
-        end = dates.day_after(last_day(event)).isoformat()
+        first, after = _all_day_bounds(event)
+        start, end = first.isoformat(), after.isoformat()
     else:
         start = _outlook_stamp(event.starts_at)
         end = _outlook_stamp(event.ends_at)

@@ -84,14 +84,10 @@ def upcoming_summary(now: datetime | None = None, limit: int = 3) -> list[Post]:
     return list(db.session.scalars(query))
 
 
-def upcoming_events(limit: int) -> list[Post]:
-    """The next ``limit`` events with every detail, for calendar feeds."""
-    return list(db.session.scalars(upcoming().limit(limit)))
-
-
-def upcoming_in_category(slug: str, limit: int) -> list[Post]:
-    """The next ``limit`` events of one category, for its calendar feed."""
-    return list(db.session.scalars(upcoming(category=slug).limit(limit)))
+def upcoming_events(limit: int, category: str | None = None) -> list[Post]:
+    """The next ``limit`` events (of one category, by slug, if given) with
+    every detail, for calendar feeds."""
+    return list(db.session.scalars(upcoming(category=category).limit(limit)))
 
 
 def get_visible_event(slug: str, now: datetime | None = None) -> Post | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from blog.events.calendar import description, details_of
-from blog.events.when import last_day, local_span
+from blog.events.when import local_days, local_span
 from blog.models import EventPerson, EventStatus, Post
 
 _SCHEMA_STATUS = {
@@ -26,11 +26,11 @@ def json_ld(
 ) -> dict[str, Any]:
     """A schema.org ``Event``; serialise it with Jinja's ``tojson`` (HTML-safe)."""
     event = details_of(post)
-    local_start, local_end = local_span(event)
     if event.all_day:
-        start: str = local_start.date().isoformat()
-        end: str = last_day(event).isoformat()
+        first, last = local_days(event)
+        start, end = first.isoformat(), last.isoformat()
     else:
+        local_start, local_end = local_span(event)
         start, end = local_start.isoformat(), local_end.isoformat()
     places: list[dict[str, Any]] = []
     if event.has_venue and event.status != EventStatus.MOVED_ONLINE:

@@ -40,6 +40,11 @@ def last_day(event: Event) -> date:
     return (end - timedelta(microseconds=1)).date()
 
 
+def local_days(event: Event) -> tuple[date, date]:
+    """The first and last local days the event runs on (for all-day events)."""
+    return local_span(event)[0].date(), last_day(event)
+
+
 def when(event: Event) -> str:
     """The event page's "When"; an all-day or multi-day event says so."""
     start, end = local_span(event)

@@ -18,24 +18,17 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from blog.comments import Action, Submission
-from blog.forms.common import BlogForm, choice
+from blog.forms.common import BlogForm, OneLine, choice
 from blog.models import Comment
 from blog.numbers import parse_int
 from blog.rendering import COMMENT_MAX_CHARS
-from blog.validation import is_one_line
 
 REMEMBER_LABEL = (
     "Save my name, email, and website in this browser for the next time I comment."
 )
-
-
-def _one_line(_form: BlogForm, field: StringField) -> None:
-    """The name field takes no line breaks (they would forge mail headers)."""
-    if field.data and not is_one_line(field.data):
-        raise ValidationError("Your name must fit on one line.")
 
 
 class CommentForm(BlogForm):
@@ -44,7 +37,8 @@ class CommentForm(BlogForm):
         validators=[
             DataRequired("Please enter your name."),
             Length(max=100, message="Keep your name under 100 characters."),
-            _one_line,
+            # No line breaks: they would forge mail headers.
+            OneLine("Your name must fit on one line."),
         ],
     )
     email = EmailField(

@@ -49,18 +49,26 @@ def clean_filter(value: Any) -> Any:
     return value
 
 
-def one_line(_form: wtforms.Form, field: Field) -> None:
+class OneLine:
     """A one-line input refuses line breaks (no browser sends them; a script
     might, to forge a header or a calendar line). Quiet when the field already
-    has a message."""
-    if not field.errors and isinstance(field.data, str) and not is_one_line(field.data):
-        raise ValidationError(ONE_LINE_MESSAGE)
+    has a message. Every one-line input gets one; declare your own to word
+    the message for the field."""
+
+    def __init__(self, message: str = ONE_LINE_MESSAGE) -> None:
+        self.message = message
+
+    def __call__(self, _form: wtforms.Form, field: Field) -> None:
+        data = field.data
+        if not field.errors and isinstance(data, str) and not is_one_line(data):
+            raise ValidationError(self.message)
 
 
 class CleanTextMeta(DefaultMeta):
     """Binds every field with :func:`clean_filter` first (text fields, and
     choices, which a script may fill with any text), and every one-line text
-    input (not hidden, not a password) with :func:`one_line` last.
+    input (not hidden, not a password) with :class:`OneLine` last, unless
+    it declares its own.
 
     Passwords are left as typed: they are checked exactly as typed, and the
     command line sets them without any form. ``FieldList`` rows are bound
@@ -90,8 +98,9 @@ class CleanTextMeta(DefaultMeta):
             isinstance(field, StringField)
             and isinstance(widget, widgets.Input)
             and widget.input_type != "hidden"
+            and not any(isinstance(v, OneLine) for v in field.validators)
         ):
-            field.validators = [*field.validators, one_line]
+            field.validators = [*field.validators, OneLine()]
         return field
 
 

@@ -261,11 +261,7 @@ class EventForm(FeaturedImageForm):
 
     def row_lists(self) -> dict[str, FieldList[Any]]:
         """The lists of rows, by the names in :data:`ROW_LISTS`."""
-        return {
-            "speakers": self.speakers,
-            "moderators": self.moderators,
-            "sponsors": self.sponsors,
-        }
+        return {name: getattr(self, name) for name in ROW_LISTS}
 
 
 def _person_row(person: EventPerson, position: int) -> dict[str, Any]:

@@ -65,18 +65,6 @@ def render_text(template: str, **context: Any) -> str:
     return current_app.jinja_env.get_template(f"email/{template}").render(**context)
 
 
-def text_message(
-    config: MailConfig, *, to: list[str], subject: str, template: str, **context: Any
-) -> EmailMessage:
-    """A plain-text message from ``templates/email/<template>``."""
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = config.sender
-    message["To"] = ", ".join(to)
-    message.set_content(render_text(template, **context))
-    return message
-
-
 def send(config: MailConfig, message: EmailMessage) -> None:
     """Send one message now; requests queue theirs instead (:mod:`.outbox`).
 

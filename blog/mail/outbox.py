@@ -21,13 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Any, cast
 
 from flask import g, has_app_context
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
-    Result,
     delete,
     func,
     or_,
@@ -36,6 +33,7 @@ from sqlalchemy import (
 )
 
 from blog import mail
+from blog.database import rowcount
 from blog.extensions import db
 from blog.mail import MailConfig
 from blog.models import OutboxMessage, OutboxStatus, utcnow
@@ -96,11 +94,6 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
 
 
-def _rowcount(result: Result[Any]) -> int:
-    """Rows an ``UPDATE`` or ``DELETE`` changed."""
-    return int(cast(CursorResult[Any], result).rowcount)
-
-
 def _due(now: datetime) -> list[ColumnElement[bool]]:
     return [
         OutboxMessage.status == OutboxStatus.QUEUED,
@@ -153,7 +146,7 @@ def claim(message_id: int, config: MailConfig, now: datetime) -> EmailMessage | 
     """Take a due message for this sender, or ``None`` if another took it
     first (commits). Counts the attempt, so a message that kills its sender
     is still given up in the end."""
-    claimed = _rowcount(
+    claimed = rowcount(
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, *_due(now))
@@ -228,7 +221,7 @@ def _give_up_stale(config: MailConfig, now: datetime) -> int:
     """Give up on due messages past their tries or days, e.g. left by a
     sender that died on its last try (commits)."""
     cutoff = now - timedelta(days=config.retry_days)
-    count = _rowcount(
+    count = rowcount(
         db.session.execute(
             update(OutboxMessage)
             .where(
@@ -252,7 +245,7 @@ def purge(retention_days: float, now: datetime | None = None) -> int:
     """Delete sent and failed messages older than ``retention_days``: they
     quote commenters' addresses (commits)."""
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
-    count = _rowcount(
+    count = rowcount(
         db.session.execute(
             delete(OutboxMessage)
             .where(
@@ -269,7 +262,7 @@ def purge(retention_days: float, now: datetime | None = None) -> int:
 def retry_failed(now: datetime | None = None) -> int:
     """Queue every failed message again, with fresh tries (commits)."""
     now = now or utcnow()
-    count = _rowcount(
+    count = rowcount(
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.FAILED)

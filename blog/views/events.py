@@ -160,7 +160,7 @@ def ics(slug: str) -> ResponseReturnValue:
 @bp.get("/events/category/<slug>.ics")
 def category_feed(slug: str) -> ResponseReturnValue:
     term = reading.get_term(Taxonomy.CATEGORY, slug) or abort(404)
-    posts = listings.upcoming_in_category(term.slug, FEED_LIMIT)
+    posts = listings.upcoming_events(FEED_LIMIT, category=term.slug)
     name = f"{current_settings()['title']}: {term.name}"
     return _ics_response(posts, f"events-{term.slug}.ics", name)
 

@@ -17,7 +17,7 @@ from blog.models import Post, PostKind, Taxonomy
 from blog.posts.listing import status_counts
 from blog.posts.taxonomy import term_names
 from blog.views.arguments import page_number, text_arg
-from blog.views.context import current_settings, uploads
+from blog.views.context import current_zone, uploads
 from blog.views.dashboard.access import load_event
 from blog.views.dashboard.editor import Editor, add_editor_routes
 from blog.views.events import event_page_context
@@ -31,7 +31,7 @@ class EventEditor(Editor[EventForm]):
     form_class = EventForm
 
     def filled(self, post: Post | None) -> EventForm:
-        return EventForm.for_post(post, current_settings().get("timezone") or "UTC")
+        return EventForm.for_post(post, current_zone().key)
 
     def intercept(self, form: EventForm, action: str) -> bool:
         """ "Add another speaker" and its kind: one more row, nothing saved."""

@@ -340,5 +340,5 @@ def test_line_breaks_and_control_characters_never_break_a_calendar():
         ("Zoë, café — ok", False, "Zoë, café — ok"),
     ],
 )
-def test_clean_text(text, multiline, expected):
-    assert calendar.clean_text(text, multiline=multiline) == expected
+def test_ics_text(text, multiline, expected):
+    assert calendar.ics_text(text, multiline=multiline) == expected

@@ -94,10 +94,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from blog.views import arguments, auth, comments, dashboard, events, media, public
+    from blog.views import (
+        arguments,
+        auth,
+        comments,
+        dashboard,
+        events,
+        media,
+        password,
+        public,
+    )
 
     arguments.register(app)  # before any rule is added
     app.register_blueprint(auth.bp)
+    app.register_blueprint(password.bp)
     app.register_blueprint(comments.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(events.bp)

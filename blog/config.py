@@ -36,6 +36,13 @@ class DefaultConfig:
     MAIL_SERVER = ""
     MAIL_PORT = 25
     MAIL_SENDER = "blog@localhost"
+    #: Log in to the mail server with these (both empty: no login).
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    #: STARTTLS after connecting (usually port 587)...
+    MAIL_USE_TLS = False
+    #: ... or TLS from the first byte (usually port 465).
+    MAIL_USE_SSL = False
     MAIL_TIMEOUT = 5.0
     #: Mail waits in the outbox table and is sent after the response that
     #: queued it (False: only by ``flask --app blog mail send`` from cron).
@@ -93,6 +100,18 @@ class DefaultConfig:
     LOGIN_FIRST_DELAY = 5
     LOGIN_MAX_DELAY = 15 * 60
     LOGIN_FORGET_AFTER = 3600
+    #: Accounts: how long the one-use links sent by mail stay valid.
+    PASSWORD_RESET_HOURS = 1
+    INVITATION_DAYS = 7
+    EMAIL_CHANGE_HOURS = 24
+    #: Reset emails one account may be sent per hour, and reset requests one
+    #: address may make per hour (past these: the same answer, no mail, or a
+    #: wait). Separate from the login counters: no reset locks anyone out.
+    PASSWORD_RESET_PER_ACCOUNT = 3
+    PASSWORD_RESET_PER_IP = 10
+    #: A session without "Remember Me" ends this many hours after login;
+    #: with it, after REMEMBER_COOKIE_DURATION.
+    SESSION_HOURS = 48
 
 
 def apply_secret_key(app: Flask) -> None:

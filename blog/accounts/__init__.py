@@ -10,9 +10,9 @@ from blog.accounts.authentication import (
     LoginThrottled,
     ThrottleLimits,
     authenticate,
-    end_all_sessions,
 )
 from blog.accounts.passwords import PasswordRejected
+from blog.accounts.sessions import end_all_sessions
 from blog.accounts.setup import SetupRefused, needs_setup, setup_site
 from blog.accounts.users import AccountError, create_user
 

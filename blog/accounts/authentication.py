@@ -48,6 +48,10 @@ MAX_DOUBLINGS = 32
 PURGE_BATCH = 500
 
 
+class AccountDeactivated(Exception):
+    """The password was right, but the account is deactivated."""
+
+
 class LoginThrottled(Exception):
     """Too many recent failures for this account from this address, or for
     this address: the try was refused without checking the password."""
@@ -122,6 +126,8 @@ def authenticate(
     :raises LoginThrottled: the account from this address, this address, or
         the account from an address it is not known at, must wait; the
         password was not checked and nothing was counted.
+    :raises AccountDeactivated: the password was right, but the account is
+        deactivated (said only to someone who knows the password).
     """
     limits = limits or ThrottleLimits()
     now = now or utcnow()
@@ -135,7 +141,7 @@ def authenticate(
     }
     if not _is_known(scopes.known, now):
         counted[scopes.account] = limits.free_failures_per_account
-    _claim_try(counted, now, limits)
+    claim_try(counted, limits, now)
     correct = passwords.verify_password(found[1] if found else None, password)
     if found is None or not correct:
         return None  # counted already, by the claim
@@ -151,6 +157,8 @@ def authenticate(
         user.password_hash = rehashed
     _take_back(scopes, counted, limits, now)
     db.session.commit()
+    if not user.is_active:
+        raise AccountDeactivated
     return user
 
 
@@ -217,13 +225,17 @@ def _find(login: str) -> tuple[int, str] | None:
     return (row.id, row.password_hash) if row else None
 
 
-def _claim_try(counted: dict[str, int], now: datetime, limits: ThrottleLimits) -> None:
+def claim_try(
+    counted: dict[str, int], limits: ThrottleLimits, now: datetime | None = None
+) -> None:
     """Count this try as a failure of every scope in ``counted`` (scope ->
     its free failures), unless one must wait; commit, so that the password
-    is checked outside any transaction.
+    is checked outside any transaction. Other throttled actions (password
+    reset requests, two-factor codes) use it with scopes of their own.
 
     :raises LoginThrottled: with the longest of the waits (nothing counted).
     """
+    now = now or utcnow()
     if all(_claim(scope, free, limits, now) for scope, free in counted.items()):
         _purge_expired(now)
         db.session.commit()
@@ -353,10 +365,3 @@ def _purge_expired(now: datetime) -> None:
         .where(LoginThrottle.scope.in_(expired))
         .execution_options(synchronize_session=False)
     )
-
-
-def end_all_sessions(user: User) -> None:
-    """Log the user out everywhere (commits): every session carries the
-    user's session version, and a stale version ends the session."""
-    user.session_version += 1
-    db.session.commit()

@@ -1,10 +1,11 @@
-"""Flask-Login wiring: sessions carry the user's session version."""
+"""Flask-Login wiring: the session cookie carries a server-side session key."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from blog.extensions import db, login_manager
+from blog.accounts.sessions import load_session_user
+from blog.extensions import login_manager
 from blog.models import User
 
 
@@ -17,12 +18,6 @@ def configure_login(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
-def load_user(session_id: str) -> User | None:
-    """Load ``"ID:VERSION"``; a stale version means the session has ended."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
-        return None
-    return user
+def load_user(session_key: str) -> User | None:
+    """The user of a live session; an ended or expired one logs out."""
+    return load_session_user(session_key)

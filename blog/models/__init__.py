@@ -9,10 +9,22 @@ from blog.models.outbox import OutboxMessage, OutboxStatus
 from blog.models.post import Post, PostKind, PostStatus, SlugRedirect
 from blog.models.setting import Setting
 from blog.models.term import Taxonomy, Term, post_terms
-from blog.models.user import EDITOR_ROLES, LoginThrottle, Role, User
+from blog.models.user import (
+    EDITOR_ROLES,
+    AccountEvent,
+    AccountToken,
+    LoginThrottle,
+    RecoveryCode,
+    Role,
+    TokenPurpose,
+    User,
+    UserSession,
+)
 
 __all__ = [
     "EDITOR_ROLES",
+    "AccountEvent",
+    "AccountToken",
     "CircuitBreaker",
     "Comment",
     "CommentLogEntry",
@@ -29,13 +41,16 @@ __all__ = [
     "Post",
     "PostKind",
     "PostStatus",
+    "RecoveryCode",
     "Role",
     "Setting",
     "SlugRedirect",
     "SpamCheck",
     "Taxonomy",
     "Term",
+    "TokenPurpose",
     "User",
+    "UserSession",
     "post_terms",
     "utcnow",
 ]

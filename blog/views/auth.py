@@ -21,10 +21,11 @@ from blog.accounts import (
     SetupRefused,
     ThrottleLimits,
     authenticate,
-    end_all_sessions,
     needs_setup,
     setup_site,
 )
+from blog.accounts.authentication import AccountDeactivated
+from blog.accounts.sessions import SessionLifetimes, end_all_sessions, start_session
 from blog.errors import FieldError
 from blog.extensions import csrf, limiter, login_rate
 from blog.forms.accounts import LoginForm, SetupForm
@@ -38,6 +39,7 @@ bp = Blueprint("auth", __name__)
 #: The same answer for an unknown account and a wrong password.
 UNKNOWN_LOGIN = "Unknown username or email, or wrong password."
 THROTTLED = "Too many failed attempts. Wait {wait} and try again."
+DEACTIVATED = "This account is deactivated. Ask an administrator to reactivate it."
 
 
 def safe_next(target: str | None) -> str:
@@ -76,26 +78,39 @@ def wait_text(seconds: int) -> str:
 def _authenticate(form: LoginForm) -> User | None:
     """The account the form names, if the password is right (else an error
     on the form). :raises LoginThrottled:"""
-    user = authenticate(
-        form.login.data or "",
-        form.password.data or "",
-        request.remote_addr or "unknown",
-        ThrottleLimits.from_config(current_app.config),
-    )
+    try:
+        user = authenticate(
+            form.login.data or "",
+            form.password.data or "",
+            request.remote_addr or "unknown",
+            ThrottleLimits.from_config(current_app.config),
+        )
+    except AccountDeactivated:
+        show_errors(form, FieldError(DEACTIVATED, "login"))
+        return None
     if user is None:
         show_errors(form, FieldError(UNKNOWN_LOGIN, "password"))
     return user
 
 
 def _start_session(user: User, *, remember: bool = False) -> None:
-    """A fresh session for ``user`` (nothing of the anonymous one is kept)."""
+    """A fresh session for ``user`` (nothing of the anonymous one is kept),
+    recorded server-side so that it can be listed and ended."""
     session.clear()
+    start_session(
+        user,
+        ip=request.remote_addr or "",
+        user_agent=request.user_agent.string,
+        remember=remember,
+        lifetimes=SessionLifetimes.from_config(current_app.config),
+    )
     login_user(user, remember=remember)
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
+    # SECURITY.md: logging out ends every session of the account.
     end_all_sessions(current_user)
     logout_user()
     session.clear()

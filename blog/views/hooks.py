@@ -36,7 +36,7 @@ def register(app: Flask) -> None:
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         # request.blueprints lists nested names too ("dashboard.posts", "dashboard").
-        if {"dashboard", "auth"} & set(request.blueprints):
+        if {"dashboard", "auth", "password"} & set(request.blueprints):
             response.headers.setdefault("Cache-Control", "no-store")
         elif request.blueprint != "media" and _personal(response):
             response.headers["Cache-Control"] = "private, no-store"

@@ -72,6 +72,9 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
         "/dashboard/settings/discussion/verify-key",
         ADMINS,
     ),
+    # Accounts: everyone has a profile; only admins manage other people.
+    "dashboard.profile.edit": ("GET", "/dashboard/profile/", EVERYONE),
+    "dashboard.users.index": ("GET", "/dashboard/users/", ADMINS),
 }
 
 

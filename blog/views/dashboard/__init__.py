@@ -2,8 +2,8 @@
 
 Each area is a child blueprint (``dashboard.posts``, ``dashboard.events``,
 ``dashboard.comments``, ``dashboard.terms``, ``dashboard.settings``,
-``dashboard.discussion``, ``dashboard.promo``); the login guard here covers
-them all.
+``dashboard.discussion``, ``dashboard.promo``, ``dashboard.users``,
+``dashboard.profile``); the login guard here covers them all.
 """
 
 from __future__ import annotations
@@ -15,16 +15,34 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from blog.accounts import needs_setup
+from blog.accounts.permissions import can_manage_users
+from blog.accounts.sessions import touch
 from blog.comments.moderation import pending_count
 from blog.comments.permissions import can_moderate_some
 from blog.posts.listing import recent_drafts, status_counts
 from blog.posts.permissions import can_manage_terms
 from blog.site import can_manage_settings
 from blog.views.context import current_settings
-from blog.views.dashboard import comments, events, posts, settings, terms
+from blog.views.dashboard import (
+    comments,
+    events,
+    posts,
+    profile,
+    settings,
+    terms,
+    users,
+)
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-for child in (posts.bp, events.bp, comments.bp, terms.bp, *settings.BLUEPRINTS):
+for child in (
+    posts.bp,
+    events.bp,
+    comments.bp,
+    terms.bp,
+    *settings.BLUEPRINTS,
+    users.bp,
+    profile.bp,
+):
     bp.register_blueprint(child)
 
 
@@ -39,6 +57,7 @@ def menus() -> dict[str, Any]:
         "can_moderate": moderate,
         "can_manage_terms": staff and can_manage_terms(current_user),
         "can_manage_settings": staff and can_manage_settings(current_user),
+        "can_manage_users": staff and can_manage_users(current_user),
         "pending_comments": pending_count(current_user) if moderate else None,
         "akismet_key_warning": moderate
         and bool(current_settings().get("akismet_key_invalid")),
@@ -48,6 +67,7 @@ def menus() -> dict[str, Any]:
 @bp.before_request
 def require_staff() -> ResponseReturnValue | None:
     if current_user.is_authenticated:
+        touch(current_user, request.remote_addr or "")
         return None
     if needs_setup():
         return redirect(url_for("auth.setup"))

@@ -159,22 +159,23 @@ def end_session(user: User, session_id: int) -> bool:
     return rowcount(result) > 0
 
 
-def end_other_sessions(user: User) -> int:
-    """End every session of the user but the current one (commits); how many."""
+def end_sessions(user: User, *, keep_current: bool = False, commit: bool = True) -> int:
+    """End the user's sessions: every one, or every one but the session
+    ``user`` was loaded for (``keep_current``); how many ended."""
     statement = delete(UserSession).where(UserSession.user_id == user.id)
-    if user.session_key:
+    if keep_current and user.session_key:
         statement = statement.where(UserSession.key_hash != key_hash(user.session_key))
     result = db.session.execute(statement.execution_options(synchronize_session=False))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return rowcount(result)
 
 
-def end_all_sessions(user: User, *, commit: bool = True) -> None:
-    """Log the user out everywhere (password reset, deactivation, logout)."""
-    db.session.execute(
-        delete(UserSession)
-        .where(UserSession.user_id == user.id)
-        .execution_options(synchronize_session=False)
-    )
-    if commit:
-        db.session.commit()
+def end_other_sessions(user: User) -> int:
+    """ "Log out everywhere else" (commits); how many sessions ended."""
+    return end_sessions(user, keep_current=True)
+
+
+def end_all_sessions(user: User) -> None:
+    """Log the user out everywhere (commits)."""
+    end_sessions(user)

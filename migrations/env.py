@@ -92,14 +92,43 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild a table and drop the old copy. With
+            # foreign keys enforced, that drop deletes every row first, which
+            # fails (or SETs NULL / CASCADEs) in the tables referring to it.
+            # The pragma is ignored inside a transaction, so it is set on the
+            # raw connection before the migration's transaction begins.
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, on):
+    driver = connection.connection.driver_connection
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(connection):
+    """Refuse to commit a migration that left a row pointing nowhere."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(
+            f"the migration left {len(broken)} rows with broken references, "
+            f"first: {tuple(broken[0])}; nothing was changed"
+        )
 
 
 if context.is_offline_mode():

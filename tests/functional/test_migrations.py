@@ -30,3 +30,52 @@ def test_cli_upgrade_creates_the_schema(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert "posts" in db.inspect(db.engine).get_table_names()
+
+
+def test_rebuilding_tables_keeps_every_reference(app):
+    """SQLite rebuilds a table to alter it (batch mode). With foreign keys
+    enforced, dropping the old copy would null or refuse the rows referring
+    to it; the upgrade must leave every reference as it was."""
+    from sqlalchemy import text
+
+    from tests.functional.test_backup import insert_filled
+
+    with app.app_context():
+        db.drop_all()
+        upgrade(revision="0006")
+        with db.engine.begin() as connection:
+            insert_filled(
+                connection, "users", id=1, role="author", bio="Keeps <bees>.\n\nHi"
+            )
+            insert_filled(connection, "media", id=3, uploaded_by_id=1)
+            insert_filled(
+                connection,
+                "posts",
+                id=2,
+                author_id=1,
+                kind="article",
+                status="published",
+                featured_image_id=3,
+            )
+            insert_filled(
+                connection,
+                "comments",
+                id=4,
+                post_id=2,
+                user_id=1,
+                status="approved",
+                spam_check="ham",
+                submitted={},
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            post = connection.execute(
+                text("SELECT author_id, featured_image_id FROM posts")
+            ).one()
+            comment_user = connection.scalar(text("SELECT user_id FROM comments"))
+            uploader = connection.scalar(text("SELECT uploaded_by_id FROM media"))
+            bio_html = connection.scalar(text("SELECT bio_html FROM users"))
+        assert tuple(post) == (1, 3)
+        assert comment_user == 1 and uploader == 1
+        assert bio_html == "<p>Keeps &lt;bees&gt;.</p>\n<p>Hi</p>"
+        downgrade(revision="base")

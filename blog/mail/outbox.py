@@ -209,11 +209,14 @@ def _failed(
 
 
 def _sent(message_id: int, now: datetime) -> None:
+    """Mark the message sent and forget its body: one-use links (password
+    reset, invitation, email change) must not outlive their delivery."""
     message = db.session.get(OutboxMessage, message_id)
     if message is not None:
         message.status = OutboxStatus.SENT
         message.sent_at = now
         message.last_error = ""
+        message.body = ""
     db.session.commit()
 
 

@@ -14,6 +14,8 @@ from blog.models import AccountEvent, User, utcnow
 
 #: The actor's name when a command (or the site itself) made the change.
 COMMAND_LINE = "command line"
+#: The actor's name for a request anyone could have made (the reset form).
+SOMEONE = "someone"
 DETAIL_MAX = 500
 
 #: What each action reads as on the user's page.
@@ -43,17 +45,24 @@ ACTION_LABELS = {
 
 
 def record(
-    user: User, action: str, detail: str = "", *, actor: User | None = None
+    user: User,
+    action: str,
+    detail: str = "",
+    *,
+    actor: User | None = None,
+    by: str = COMMAND_LINE,
 ) -> AccountEvent:
     """Add one entry (the caller commits). ``actor`` is ``None`` for the
-    command line; pass ``actor=user`` when people change their own account."""
+    command line, or for someone unknown described by ``by`` (a request
+    from the reset form); pass ``actor=user`` when people change their own
+    account."""
     if action not in ACTION_LABELS:
         raise ValueError(f"unknown account action {action!r}")
     event = AccountEvent(
         user_id=user.id,
         username=user.username,
         actor_id=actor.id if actor is not None else None,
-        actor_name=actor.username if actor is not None else COMMAND_LINE,
+        actor_name=actor.username if actor is not None else by[:60],
         action=action,
         detail=" ".join(detail.split())[:DETAIL_MAX],
         created_at=utcnow(),

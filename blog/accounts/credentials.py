@@ -22,6 +22,7 @@ def set_password(
     actor: User | None = None,
     keep_current_session: bool = False,
     notify: bool = True,
+    hashed: str | None = None,
 ) -> None:
     """Give ``user`` a new password (commits).
 
@@ -30,11 +31,12 @@ def set_password(
     :param keep_current_session: keep the session ``user`` was loaded for
         (someone changing their own password stays signed in there).
     :param notify: mail the "your password was changed" notice.
+    :param hashed: ``password`` already checked and hashed (:func:`prepare`)
+        by a caller that writes before calling, so that no write lock is
+        held while hashing.
     :raises passwords.PasswordRejected: the password breaks the policy.
     """
-    passwords.check_policy(password)
-    new_hash = passwords.hash_password(password)  # slow: before any write
-    user.password_hash = new_hash
+    user.password_hash = hashed or prepare(password)
     user.password_changed_at = utcnow()
     tokens.void_tokens(user, tokens.PASSWORD_TOKENS)
     sessions.end_sessions(user, keep_current=keep_current_session, commit=False)
@@ -42,3 +44,21 @@ def set_password(
     if notify:
         password_changed_notice(user)
     db.session.commit()
+
+
+def prepare(password: str) -> str:
+    """Check the policy and hash (slow: call it before any write).
+
+    :raises passwords.PasswordRejected: the password breaks the policy.
+    """
+    passwords.check_policy(password)
+    return passwords.hash_password(password)
+
+
+def password_matches(user: User, password: str) -> bool:
+    """Whether ``password`` is the user's, checked with the transaction
+    ended first (commits): a POST's transaction holds SQLite's write lock,
+    which must not wait for a slow hash."""
+    stored = user.password_hash
+    db.session.commit()
+    return passwords.verify_password(stored, password)

@@ -38,6 +38,8 @@ def check_policy(password: str) -> None:
 
     :raises PasswordRejected: with a message for the form.
     """
+    if not password.strip():
+        raise PasswordRejected("Use some characters other than spaces.")
     if len(password) < MIN_LENGTH:
         raise PasswordRejected(f"Use at least {MIN_LENGTH} characters.")
     if len(password) > MAX_LENGTH:

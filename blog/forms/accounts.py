@@ -1,9 +1,10 @@
-"""Forms for accounts: logging in and the first-run set-up."""
+"""Forms for accounts: logging in, the first-run set-up, and choosing a
+password from a reset or invitation link."""
 
 from __future__ import annotations
 
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from blog.forms.common import BlogForm
 
@@ -24,3 +25,27 @@ class SetupForm(BlogForm):
         "Your Email", validators=[DataRequired(), Email(), Length(max=254)]
     )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+
+
+class PasswordResetRequestForm(BlogForm):
+    """The "Lost your password?" form: the account to mail a link to."""
+
+    login = StringField(
+        "Username or Email", validators=[DataRequired(), Length(max=254)]
+    )
+
+
+class NewPasswordForm(BlogForm):
+    """A new password from an emailed link, typed twice. The policy (and its
+    messages) is the service's; the password is taken exactly as typed."""
+
+    password = PasswordField(
+        "New password", validators=[InputRequired("Type the new password.")]
+    )
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[
+            InputRequired("Type the new password again."),
+            EqualTo("password", "The two passwords differ; type the same twice."),
+        ],
+    )

@@ -23,3 +23,8 @@ def test_hash_and_verify_exactly_as_typed():
     assert passwords.verify_password(stored, "Tr0ub4dor & 3 ")
     assert not passwords.verify_password(stored, "Tr0ub4dor & 3")
     assert not passwords.verify_password(None, "anything")
+
+
+def test_a_password_of_spaces_only_is_refused():
+    with pytest.raises(passwords.PasswordRejected, match="other than spaces"):
+        passwords.check_policy(" " * 12)

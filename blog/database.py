@@ -3,16 +3,35 @@ that every feature shares."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import ColumnElement, CursorResult, Result, event, false, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import InstrumentedAttribute
 
-#: Requests with these methods write nothing, so they never take the write lock.
+#: Requests with these methods write nothing, so they never take the write
+#: lock (unless inside :func:`write_intent`).
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITE_INTENT = "sqlite_write_intent"
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Begin transactions as writers inside a GET request (the few writes a
+    read-only request makes, such as a session's last-seen time): on SQLite
+    ``BEGIN IMMEDIATE`` waits for the write lock, where a reading
+    transaction that then writes fails at once when another has written.
+    Start it with no transaction open (commit first)."""
+    had = g.get(_WRITE_INTENT, False)
+    setattr(g, _WRITE_INTENT, True)
+    try:
+        yield
+    finally:
+        setattr(g, _WRITE_INTENT, had)
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -40,7 +59,11 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        reading = has_request_context() and request.method in READ_ONLY_METHODS
+        reading = (
+            has_request_context()
+            and request.method in READ_ONLY_METHODS
+            and not g.get(_WRITE_INTENT, False)
+        )
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 

@@ -139,7 +139,7 @@ def authenticate(
         scopes.pair: limits.free_failures,
         scopes.address: limits.free_failures_per_ip,
     }
-    if not _is_known(scopes.known, now):
+    if not is_known(scopes.known, now):
         counted[scopes.account] = limits.free_failures_per_account
     claim_try(counted, limits, now)
     correct = passwords.verify_password(found[1] if found else None, password)
@@ -191,7 +191,9 @@ def throttle_scopes(account: str, ip: str) -> Scopes:
     )
 
 
-def _is_known(known: str, now: datetime) -> bool:
+def is_known(known: str, now: datetime) -> bool:
+    """Whether the account of a ``known:`` scope logged in from its address
+    lately (such tries never wait for the account-wide counter)."""
     return bool(
         db.session.scalar(
             select(func.count())
@@ -248,6 +250,15 @@ def claim_try(
     )
     db.session.rollback()
     raise LoginThrottled(max(until - now, timedelta(0)) if until else timedelta(0))
+
+
+def refund_try(counted: dict[str, int], now: datetime | None = None) -> None:
+    """A try :func:`claim_try` counted turned out right: take its failure
+    back from every scope in ``counted`` (lifting a wait it set); the
+    caller commits."""
+    now = now or utcnow()
+    for scope, free in counted.items():
+        _refund(scope, free, now)
 
 
 def _claim(scope: str, free: int, limits: ThrottleLimits, now: datetime) -> bool:

@@ -13,15 +13,20 @@ the dashboard, so public pages never write to the database.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import OperationalError
 
-from blog.database import rowcount
+from blog.database import rowcount, write_intent
 from blog.extensions import db
 from blog.models import User, UserSession, utcnow
+from blog.validation import clean_text
+
+log = logging.getLogger(__name__)
 
 #: How often a session's "last seen" is brought up to date at most.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -80,14 +85,16 @@ def start_session(
             created_at=now,
             last_seen_at=now,
             expires_at=now + lifetime,
-            ip=ip[:45],
-            user_agent=user_agent[:USER_AGENT_MAX],
+            ip=clean_text(ip)[:45],
+            # Browsers send what they like (PostgreSQL refuses NUL in text).
+            user_agent=clean_text(user_agent)[:USER_AGENT_MAX],
             remember=remember,
         )
     )
     user.last_login_at = now
     db.session.commit()
     user.session_key = key
+    user.session_seen_at = now
     return key
 
 
@@ -96,37 +103,53 @@ def load_session_user(key: str, now: datetime | None = None) -> User | None:
     now = now or utcnow()
     if not key or len(key) > 100:
         return None
-    user = db.session.scalar(
-        select(User)
+    row = db.session.execute(
+        select(User, UserSession.last_seen_at)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             UserSession.key_hash == key_hash(key),
             UserSession.expires_at > now,
             User.deactivated_at.is_(None),
         )
-    )
-    if user is not None:
-        user.session_key = key
+    ).first()
+    if row is None:
+        return None
+    user, seen = row
+    user.session_key = key
+    user.session_seen_at = seen
     return user
 
 
 def touch(user: User, ip: str, now: datetime | None = None) -> None:
     """Bring the current session's "last seen" (and address) up to date, at
-    most every :data:`TOUCH_EVERY`; commits when it writes."""
+    most every :data:`TOUCH_EVERY` (so most requests write nothing).
+
+    Best effort: a busy database skips it rather than failing the page.
+    Commits the request's transaction first (call it before any change).
+    """
     now = now or utcnow()
-    if not user.session_key:
+    seen = user.session_seen_at
+    if not user.session_key or (seen is not None and seen >= now - TOUCH_EVERY):
         return
-    result = db.session.execute(
-        update(UserSession)
-        .where(
-            UserSession.key_hash == key_hash(user.session_key),
-            UserSession.last_seen_at < now - TOUCH_EVERY,
-        )
-        .values(last_seen_at=now, ip=ip[:45])
-        .execution_options(synchronize_session=False)
-    )
+    db.session.commit()  # end the reading transaction: the write has its own
+    try:
+        with write_intent():
+            result = db.session.execute(
+                update(UserSession)
+                .where(
+                    UserSession.key_hash == key_hash(user.session_key),
+                    UserSession.last_seen_at < now - TOUCH_EVERY,
+                )
+                .values(last_seen_at=now, ip=clean_text(ip)[:45])
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        log.warning("Skipped recording a session's last activity: database busy")
+        return
     if rowcount(result):
-        db.session.commit()
+        user.session_seen_at = now
 
 
 def list_sessions(user: User, now: datetime | None = None) -> list[UserSession]:

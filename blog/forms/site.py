@@ -17,7 +17,13 @@ from blog.forms.common import BlogForm, image_field, image_input
 from blog.site import PromoInput
 from blog.site.settings import DISCUSSION_KEYS
 
-GENERAL_KEYS = ("title", "tagline", "timezone", "posts_per_page")
+GENERAL_KEYS = (
+    "title",
+    "tagline",
+    "timezone",
+    "posts_per_page",
+    "require_two_factor",
+)
 
 
 class SettingsForm(BlogForm):
@@ -26,6 +32,9 @@ class SettingsForm(BlogForm):
     timezone = StringField("Time zone", validators=[DataRequired(), Length(max=60)])
     posts_per_page = IntegerField(
         "Posts per page", validators=[DataRequired(), NumberRange(min=1, max=100)]
+    )
+    require_two_factor = BooleanField(
+        "Require two-factor login for administrators and editors"
     )
 
     def values(self) -> dict[str, Any]:

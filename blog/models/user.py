@@ -65,6 +65,16 @@ class User(UserMixin, Model):
     def session_key(self, key: str | None) -> None:
         self.__dict__["_session_key"] = key
 
+    @property
+    def session_seen_at(self) -> datetime | None:
+        """When the session this object was loaded for was last seen."""
+        seen: datetime | None = self.__dict__.get("_session_seen_at")
+        return seen
+
+    @session_seen_at.setter
+    def session_seen_at(self, seen: datetime | None) -> None:
+        self.__dict__["_session_seen_at"] = seen
+
     def get_id(self) -> str:
         """Flask-Login's id is the key of a row in ``user_sessions``, so that
         each signed-in device can be listed and ended on its own.

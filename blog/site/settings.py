@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "tagline": "Just another blog",
     "timezone": "UTC",
     "posts_per_page": 10,
+    # Accounts: administrators and editors must turn two-factor login on.
+    "require_two_factor": False,
     # The promotional block on article and event pages (blog/site/promo.py).
     "promo_title": "",
     "promo_text": "",

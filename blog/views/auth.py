@@ -23,6 +23,7 @@ from blog.accounts import (
     authenticate,
     needs_setup,
     setup_site,
+    twofactor,
 )
 from blog.accounts.authentication import AccountDeactivated
 from blog.accounts.sessions import SessionLifetimes, end_all_sessions, start_session
@@ -30,16 +31,27 @@ from blog.errors import FieldError
 from blog.extensions import csrf, limiter, login_rate
 from blog.forms.accounts import LoginForm, SetupForm
 from blog.forms.common import show_errors
-from blog.models import User
+from blog.forms.profile import AuthenticationCodeForm
+from blog.models import User, utcnow
 from blog.validation import local_path
 from blog.views.form_page import form_page
 
 bp = Blueprint("auth", __name__)
 
+#: Flask-Login's session key saying what to do with the remember-me cookie.
+REMEMBER_FLAG = "_remember"
+
 #: The same answer for an unknown account and a wrong password.
 UNKNOWN_LOGIN = "Unknown username or email, or wrong password."
 THROTTLED = "Too many failed attempts. Wait {wait} and try again."
 DEACTIVATED = "This account is deactivated. Ask an administrator to reactivate it."
+LOGIN_EXPIRED = "Your login timed out before the code was entered. Log in again."
+RECOVERY_CODE_USED = (
+    "You logged in with a recovery code, which now no longer works. "
+    "If your app is lost, make new codes or turn two-factor login off in your profile."
+)
+#: The Flask session's key for a right password waiting for its code.
+PENDING_LOGIN = "pending_login"
 
 
 def safe_next(target: str | None) -> str:
@@ -61,10 +73,60 @@ def login() -> ResponseReturnValue:
             flash(THROTTLED.format(wait=wait_text(throttled.seconds)), "error")
             page = render_template("auth/login.html", form=form)
             return page, 429, {"Retry-After": str(throttled.seconds)}
+        if user is not None and user.two_factor_enabled:
+            _await_code(user, remember=bool(form.remember.data), target=form.next.data)
+            return redirect(url_for("auth.two_factor"))
         if user is not None:
             _start_session(user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data))
     return render_template("auth/login.html", form=form)
+
+
+def _await_code(user: User, *, remember: bool, target: str | None) -> None:
+    """A right password for a user with two-factor login: no session yet,
+    only the pending login (for :data:`twofactor.PENDING_LOGIN`)."""
+    session.clear()
+    pending = twofactor.PendingLogin(
+        user_id=user.id,
+        remember=remember,
+        next=local_path(target) or "",
+        started=utcnow().timestamp(),
+    )
+    session[PENDING_LOGIN] = pending.to_session()
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@limiter.limit(login_rate, methods=["POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps the text
+def two_factor() -> ResponseReturnValue:
+    """The login's second step: a code from the app or a recovery code."""
+    pending = twofactor.PendingLogin.from_session(session.get(PENDING_LOGIN), utcnow())
+    user = twofactor.pending_user(pending)
+    if pending is None or user is None:
+        session.pop(PENDING_LOGIN, None)
+        flash(LOGIN_EXPIRED, "info")
+        return redirect(url_for("auth.login"))
+    form = AuthenticationCodeForm()
+    if form.validate_on_submit():
+        try:
+            used = twofactor.check_login_code(
+                user,
+                form.code.data or "",
+                request.remote_addr or "unknown",
+                ThrottleLimits.from_config(current_app.config),
+            )
+        except LoginThrottled as throttled:
+            flash(THROTTLED.format(wait=wait_text(throttled.seconds)), "error")
+            page = render_template("auth/two_factor.html", form=form)
+            return page, 429, {"Retry-After": str(throttled.seconds)}
+        if used is None:
+            show_errors(form, FieldError(twofactor.WRONG_CODE, "code"))
+        else:
+            _start_session(user, remember=pending.remember)
+            if used == "recovery":
+                flash(RECOVERY_CODE_USED, "info")
+            return redirect(safe_next(pending.next))
+    return render_template("auth/two_factor.html", form=form)
 
 
 def wait_text(seconds: int) -> str:
@@ -105,6 +167,10 @@ def _start_session(user: User, *, remember: bool = False) -> None:
         lifetimes=SessionLifetimes.from_config(current_app.config),
     )
     login_user(user, remember=remember)
+    if not remember:
+        # A remember-me cookie left by someone else's earlier login on this
+        # browser must not outlive this session (Flask-Login deletes it).
+        session[REMEMBER_FLAG] = "clear"
 
 
 @bp.post("/logout")
@@ -112,8 +178,8 @@ def _start_session(user: User, *, remember: bool = False) -> None:
 def logout() -> ResponseReturnValue:
     # SECURITY.md: logging out ends every session of the account.
     end_all_sessions(current_user)
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it marks the remember-me cookie for deletion
     flash("You are now logged out.", "info")
     return redirect(url_for("auth.login"))
 

@@ -68,6 +68,12 @@ def menus() -> dict[str, Any]:
 def require_staff() -> ResponseReturnValue | None:
     if current_user.is_authenticated:
         touch(current_user, request.remote_addr or "")
+        if (
+            request.endpoint not in profile.SETUP_ENDPOINTS
+            and profile.must_set_up_two_factor()
+        ):
+            # The setup page says why: the site requires it for this role.
+            return redirect(url_for("dashboard.profile.two_factor"))
         return None
     if needs_setup():
         return redirect(url_for("auth.setup"))

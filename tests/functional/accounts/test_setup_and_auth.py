@@ -213,3 +213,27 @@ def test_templates_never_receive_the_akismet_key(app, client, make_user, auth):
     finally:
         template_rendered.disconnect(record, app)
     assert captured and all("akismet_api_key" not in site for site in captured)
+
+
+def test_a_shared_browser_never_falls_back_to_an_earlier_remembered_login(
+    client, make_user, auth
+):
+    """Alice ticks "Remember Me"; Bob logs in on the same browser without it
+    and logs out: the browser is nobody's, not Alice's again."""
+    make_user("editor", "alice")
+    make_user("editor", "bob")
+    auth.login("alice", remember="y")
+    assert client.get_cookie("remember_token") is not None
+    auth.login("bob")
+    assert client.get_cookie("remember_token") is None
+    client.post("/logout")
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_logging_out_deletes_the_remember_me_cookie(client, make_user, auth):
+    make_user("editor", "alice")
+    auth.login("alice", remember="y")
+    assert client.get_cookie("remember_token") is not None
+    client.post("/logout")
+    assert client.get_cookie("remember_token") is None

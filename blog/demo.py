@@ -180,8 +180,9 @@ def load(uploads: Uploads) -> str:
     _load_event(authors["marta"], media.filename)
     return (
         f"Loaded {len(AUTHORS)} authors, {len(ARTICLES)} articles and one event. "
-        "The sample authors have random passwords; give them real ones before "
-        "they log in."
+        f"The sample authors ({', '.join(authors)}) have random passwords; to "
+        "log in as one, give them a real password first: "
+        "flask --app blog users set-password USERNAME"
     )
 
 

@@ -24,7 +24,7 @@ from blog.site import DEFAULTS, load_settings, site_zone
 from blog.views.arguments import page_number, text_arg
 
 #: Query arguments that filter a listing, kept by its pager's links.
-PAGER_FILTERS = ("status", "kind", "author", "category", "audience", "q")
+PAGER_FILTERS = ("status", "kind", "author", "category", "audience", "role", "q")
 
 #: Settings that templates never receive (only the forms that edit them do).
 SECRET_SETTINGS = frozenset({"akismet_api_key"})

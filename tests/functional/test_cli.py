@@ -11,6 +11,14 @@ from blog.models import Post, Term, User
 def test_demo_loads_sample_content(app, runner, client):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
+    # It says how to give the sample authors real passwords (and it works).
+    assert "(marta, tomas) have random passwords" in result.output
+    assert "flask --app blog users set-password USERNAME" in result.output
+    given = runner.invoke(
+        args=["users", "set-password", "marta", "--password-stdin"],
+        input="a real passphrase for marta\n",
+    )
+    assert given.exit_code == 0, given.output
     with app.app_context():
         kinds = dict(
             db.session.execute(

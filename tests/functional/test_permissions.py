@@ -74,7 +74,76 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     ),
     # Accounts: everyone has a profile; only admins manage other people.
     "dashboard.profile.edit": ("GET", "/dashboard/profile/", EVERYONE),
+    "dashboard.profile.change_password": (
+        "POST",
+        "/dashboard/profile/password",
+        EVERYONE,
+    ),
+    "dashboard.profile.cancel_email": (
+        "POST",
+        "/dashboard/profile/email/cancel",
+        EVERYONE,
+    ),
+    "dashboard.profile.confirm_email": (
+        "GET",
+        "/dashboard/profile/email/not-a-token",
+        EVERYONE,
+    ),
+    "dashboard.profile.end_session": (
+        "POST",
+        "/dashboard/profile/sessions/999999/end",
+        EVERYONE,
+    ),
+    "dashboard.profile.end_other_sessions": (
+        "POST",
+        "/dashboard/profile/sessions/end-others",
+        EVERYONE,
+    ),
+    "dashboard.profile.two_factor": ("GET", "/dashboard/profile/two-factor/", EVERYONE),
+    "dashboard.profile.two_factor_qr": (
+        "GET",
+        "/dashboard/profile/two-factor/qr.svg",
+        EVERYONE,
+    ),
+    "dashboard.profile.enable_two_factor": (
+        "POST",
+        "/dashboard/profile/two-factor/enable",
+        EVERYONE,
+    ),
+    "dashboard.profile.renew_recovery_codes": (
+        "POST",
+        "/dashboard/profile/two-factor/recovery-codes",
+        EVERYONE,
+    ),
+    "dashboard.profile.disable_two_factor": (
+        "POST",
+        "/dashboard/profile/two-factor/disable",
+        EVERYONE,
+    ),
     "dashboard.users.index": ("GET", "/dashboard/users/", ADMINS),
+    "dashboard.users.new": ("GET", "/dashboard/users/new", ADMINS),
+    "dashboard.users.edit": ("GET", "/dashboard/users/{user}/edit", ADMINS),
+    "dashboard.users.deactivate": (
+        "POST",
+        "/dashboard/users/{user}/deactivate",
+        ADMINS,
+    ),
+    "dashboard.users.reactivate": (
+        "POST",
+        "/dashboard/users/{user}/reactivate",
+        ADMINS,
+    ),
+    "dashboard.users.reset_two_factor": (
+        "POST",
+        "/dashboard/users/{user}/reset-two-factor",
+        ADMINS,
+    ),
+    "dashboard.users.resend": (
+        "POST",
+        "/dashboard/users/{user}/resend-invitation",
+        ADMINS,
+    ),
+    "dashboard.users.delete": ("GET", "/dashboard/users/{user}/delete", ADMINS),
 }
 
 
@@ -112,7 +181,7 @@ def test_route_permissions(
             db.session.commit()
     method, template, allowed = MATRIX[endpoint]
     path = template.format(
-        post=post.id, term=term_id, event=event.id, comment=comment.id
+        post=post.id, term=term_id, event=event.id, comment=comment.id, user=owner.id
     )
     if role is not None:
         make_user(Role(role), f"the-{role}")

@@ -115,6 +115,14 @@ def _plain_html(text):
 
 
 def downgrade():
+    # Earlier versions know neither invited (no password) nor deactivated
+    # users: both get a password no hash matches, so neither can log in.
+    users = sa.table('users', sa.column('password_hash', sa.String()), sa.column('deactivated_at', sa.DateTime()))
+    op.get_bind().execute(
+        users.update()
+        .where(users.c.password_hash.is_(None) | users.c.deactivated_at.is_not(None))
+        .values(password_hash='!')
+    )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_version', sa.INTEGER(), server_default='1', nullable=False))
         batch_op.alter_column('password_hash',

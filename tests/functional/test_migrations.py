@@ -79,3 +79,37 @@ def test_rebuilding_tables_keeps_every_reference(app):
         assert comment_user == 1 and uploader == 1
         assert bio_html == "<p>Keeps &lt;bees&gt;.</p>\n<p>Hi</p>"
         downgrade(revision="base")
+
+
+def test_downgrading_accounts_keeps_invited_and_deactivated_users_out(app):
+    """0008's downgrade: versions before it have no invited or deactivated
+    users, so those get a password nothing matches."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    from tests.functional.test_backup import insert_filled
+
+    with app.app_context():
+        db.drop_all()
+        upgrade()
+        with db.engine.begin() as connection:
+            insert_filled(connection, "users", id=1, role="author", password_hash=None)
+            insert_filled(
+                connection,
+                "users",
+                id=2,
+                role="author",
+                password_hash="$argon2id$kept",
+                deactivated_at=datetime(2026, 1, 1),
+            )
+            insert_filled(
+                connection, "users", id=3, role="admin", password_hash="$argon2id$ok"
+            )
+        downgrade(revision="0007")
+        with db.engine.connect() as connection:
+            hashes = dict(
+                connection.execute(text("SELECT id, password_hash FROM users")).all()
+            )
+        assert hashes == {1: "!", 2: "!", 3: "$argon2id$ok"}
+        downgrade(revision="base")

@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from blog import create_app
 from blog.accounts import passwords
+from blog.accounts.users import render_bio
 from blog.extensions import db
 from blog.models import Post, Role, User, utcnow
 from blog.posts import publishing
@@ -138,6 +139,8 @@ def make_user(app: Flask) -> Callable[..., User]:
     ) -> User:
         n = next(counter)
         username = username or f"{Role(role).value}{n}"
+        if "bio" in fields and "bio_html" not in fields:
+            fields["bio_html"] = render_bio(fields["bio"])  # as the services do
         with app.app_context():
             user = User(
                 username=username,

@@ -14,7 +14,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from blog.extensions import db
-from blog.models import User
+from blog.mail import MailConfig
+from blog.mail.outbox import deliver_outbox
+from blog.models import OutboxMessage, User
 from tests.conftest import PASSWORD
 
 LINK = re.compile(r"https?://\S+(/password/reset/[A-Za-z0-9_\-]+)")
@@ -22,21 +24,44 @@ LINK = re.compile(r"https?://\S+(/password/reset/[A-Za-z0-9_\-]+)")
 
 @pytest.fixture
 def mailing(app, smtp_server, live_server):  # type: ignore[no-untyped-def]
-    """Mail goes to the real SMTP server; links in it point at the live server."""
-    app.config["SITE_URL"] = live_server.url
+    """Mail goes to the real SMTP server; links in it point at the live server.
+
+    The outbox is sent as cron sends it (``flask --app blog mail send``):
+    the development server behind ``live_server`` may call a response's
+    ``close()`` (which starts the after-response sender) only once the
+    browser drops the connection, so the tests do not wait for that.
+    """
+    app.config.update(SITE_URL=live_server.url, MAIL_SEND_AFTER_RESPONSE=False)
     return smtp_server
 
 
-def wait_for_mail(smtp_server, to: str, timeout: float = 10.0) -> Message:  # type: ignore[no-untyped-def]
-    """The newest message to ``to`` (mail is sent just after the response)."""
+def wait_for_mail(app, smtp_server, to: str, timeout: float = 30.0) -> Message:  # type: ignore[no-untyped-def]
+    """The newest message to ``to``, sending the outbox meanwhile."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        with app.app_context():
+            deliver_outbox(MailConfig.from_config(app.config))
         with smtp_server.lock:
             found = [m for m in smtp_server.messages if to in (m["To"] or "")]
         if found:
             return found[-1]
-        time.sleep(0.05)
-    raise AssertionError(f"no mail reached {to}")
+        time.sleep(0.1)
+    with app.app_context():
+        state = outbox_state()
+    raise AssertionError(f"no mail reached {to}; the outbox: {state}")
+
+
+def outbox_state() -> list[tuple[object, ...]]:
+    """What the outbox says about its messages (for a failure's message)."""
+    rows = db.session.execute(
+        select(
+            OutboxMessage.recipients,
+            OutboxMessage.status,
+            OutboxMessage.attempts,
+            OutboxMessage.last_error,
+        )
+    ).all()
+    return [tuple(row) for row in rows]
 
 
 def link_path(message: Message) -> str:
@@ -88,7 +113,7 @@ def test_an_admin_invites_an_author_who_writes_a_bio(
     page.get_by_role("button", name="Add New User").click()
     expect(page.get_by_text("tomas@example.org").first).to_be_visible()
 
-    invitation = wait_for_mail(mailing, "tomas@example.org")
+    invitation = wait_for_mail(app, mailing, "tomas@example.org")
     author = new_page()
     author.goto(link_path(invitation))
     choose_password(author, "wild thyme on the parapet")
@@ -115,7 +140,9 @@ def test_an_admin_invites_an_author_who_writes_a_bio(
     )
 
 
-def test_a_user_who_forgot_their_password_resets_it(browser_page, make_user, mailing):
+def test_a_user_who_forgot_their_password_resets_it(
+    app, browser_page, make_user, mailing
+):
     make_user("editor", "marta", email="marta@example.org")
     page = browser_page
     page.goto("/login")
@@ -124,7 +151,7 @@ def test_a_user_who_forgot_their_password_resets_it(browser_page, make_user, mai
     page.get_by_role("button", name="Get New Password").click()
     expect(page.get_by_text(re.compile("If that account exists"))).to_be_visible()
 
-    reset = wait_for_mail(mailing, "marta@example.org")
+    reset = wait_for_mail(app, mailing, "marta@example.org")
     page.goto(link_path(reset))
     choose_password(page, "a brand new harbour passphrase")
     expect(page).to_have_url(re.compile(r"/login"))

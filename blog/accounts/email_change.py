@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from blog.accounts import audit, tokens
+from blog.accounts.authentication import LoginThrottled, ThrottleLimits, claim_try
 from blog.accounts.mailing import absolute_url, mail_enabled, queue_account_mail
 from blog.errors import FieldError
 from blog.extensions import db
@@ -37,6 +38,19 @@ OTHER_ACCOUNT = (
 
 EMAIL_PURPOSES = (TokenPurpose.EMAIL,)
 
+#: Confirmation mails one user may have sent in an hour (then one an hour):
+#: the profile must not become a way to mail strangers in the site's name.
+PER_HOUR = 3
+HOURLY = ThrottleLimits(
+    first_delay=timedelta(hours=1),
+    max_delay=timedelta(hours=1),
+    forget_after=timedelta(hours=1),
+)
+TOO_MANY = (
+    "You asked to change your address several times lately. "
+    "Wait {minutes} minutes and try again."
+)
+
 
 class EmailChangeFailed(Exception):
     """The confirmation link cannot be used; the message says why."""
@@ -44,9 +58,11 @@ class EmailChangeFailed(Exception):
 
 def checked_new_email(user: User, email: str) -> str | None:
     """The new address ``email`` asks for, normalized; ``None`` when it is
-    the user's address already.
+    the user's address already. Counts the request against the user's
+    hourly allowance (commits that count, before any change is made).
 
-    :raises FieldError: on ``email``: malformed, taken, or no mail.
+    :raises FieldError: on ``email``: malformed, taken, no mail, or too
+        many requests lately.
     """
     email = email_address(email, "email")
     if email == user.email:
@@ -55,6 +71,11 @@ def checked_new_email(user: User, email: str) -> str | None:
         raise FieldError(NO_MAIL, "email")
     if _taken(user, email):
         raise FieldError(TAKEN, "email")
+    try:
+        claim_try({f"email-change:user:{user.id}": PER_HOUR}, HOURLY)
+    except LoginThrottled as throttled:
+        minutes = max(1, -(-throttled.seconds // 60))
+        raise FieldError(TOO_MANY.format(minutes=minutes), "email") from None
     return email
 
 

@@ -366,3 +366,22 @@ def test_someone_else_s_session_cannot_be_ended(app, client, make_user, auth):
     response = client.post(f"/dashboard/profile/sessions/{bob_session}/end")
     assert response.status_code == 302
     assert bobs.get("/dashboard/").status_code == 200
+
+
+def test_address_changes_are_limited_so_the_site_mails_no_stranger_much(
+    app, client, make_user, auth, smtp_server
+):
+    ann = make_user(Role.AUTHOR, "ann")
+    auth.login("ann")
+    for n in range(3):
+        response = client.post(
+            "/dashboard/profile/", data=profile_data(ann, email=f"ann{n}@new.example")
+        )
+        assert response.status_code == 302
+    refused = client.post(
+        "/dashboard/profile/", data=profile_data(ann, email="victim@else.example")
+    )
+    page = refused.get_data(as_text=True)
+    assert "several times lately" in page and "victim@else.example" in page
+    finish_response(app, refused)
+    assert "victim@else.example" not in [m["To"] for m in smtp_server.messages]

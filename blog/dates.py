@@ -137,3 +137,11 @@ def place_zones() -> frozenset[str]:
     """The time zones an editor may choose: the database's, less
     :data:`NOT_ZONES`."""
     return frozenset(zoneinfo.available_timezones() - NOT_ZONES)
+
+
+def wait_text(seconds: int) -> str:
+    """``"1 second"``, ``"40 seconds"``, ``"2 minutes"`` (rounded up)."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -37,6 +37,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, delete, func, literal, select, update
 
 from blog.accounts import passwords
+from blog.accounts.users import login_matches
 from blog.database import upsert
 from blog.extensions import db
 from blog.models import LoginThrottle, User, utcnow
@@ -109,6 +110,16 @@ class ThrottleLimits:
             return timedelta(0)
         doublings = min(failures - free, MAX_DOUBLINGS)
         return min(self.first_delay * (1 << doublings), self.max_delay)
+
+
+#: A few tries free (the scope's own number), then one an hour until an hour
+#: passes without any: for requests that send mail (reset links, address
+#: confirmations), counted with :func:`claim_try`.
+ONE_AN_HOUR = ThrottleLimits(
+    first_delay=timedelta(hours=1),
+    max_delay=timedelta(hours=1),
+    forget_after=timedelta(hours=1),
+)
 
 
 def authenticate(
@@ -218,11 +229,8 @@ def _address(ip: str) -> str:
 
 def _find(login: str) -> tuple[int, str] | None:
     """The id and password hash of the user ``login`` names, if any."""
-    # Usernames cannot contain "@" and emails are unique whatever their case,
-    # so a login matches one account at most.
-    column = func.lower(User.email) if "@" in login else func.lower(User.username)
     row = db.session.execute(
-        select(User.id, User.password_hash).where(column == login.lower())
+        select(User.id, User.password_hash).where(login_matches(login))
     ).first()
     return (row.id, row.password_hash) if row else None
 

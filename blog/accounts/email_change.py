@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from blog.accounts import audit, tokens
-from blog.accounts.authentication import LoginThrottled, ThrottleLimits, claim_try
+from blog.accounts.authentication import ONE_AN_HOUR, LoginThrottled, claim_try
 from blog.accounts.mailing import absolute_url, mail_enabled, queue_account_mail
+from blog.accounts.users import email_taken
+from blog.dates import wait_text
 from blog.errors import FieldError
 from blog.extensions import db
 from blog.models import AccountToken, TokenPurpose, User, utcnow
@@ -41,14 +43,8 @@ EMAIL_PURPOSES = (TokenPurpose.EMAIL,)
 #: Confirmation mails one user may have sent in an hour (then one an hour):
 #: the profile must not become a way to mail strangers in the site's name.
 PER_HOUR = 3
-HOURLY = ThrottleLimits(
-    first_delay=timedelta(hours=1),
-    max_delay=timedelta(hours=1),
-    forget_after=timedelta(hours=1),
-)
 TOO_MANY = (
-    "You asked to change your address several times lately. "
-    "Wait {minutes} minutes and try again."
+    "You asked to change your address several times lately. Wait {wait} and try again."
 )
 
 
@@ -69,13 +65,13 @@ def checked_new_email(user: User, email: str) -> str | None:
         return None
     if not mail_enabled():
         raise FieldError(NO_MAIL, "email")
-    if _taken(user, email):
+    if email_taken(email, user):
         raise FieldError(TAKEN, "email")
     try:
-        claim_try({f"email-change:user:{user.id}": PER_HOUR}, HOURLY)
+        claim_try({f"email-change:user:{user.id}": PER_HOUR}, ONE_AN_HOUR)
     except LoginThrottled as throttled:
-        minutes = max(1, -(-throttled.seconds // 60))
-        raise FieldError(TOO_MANY.format(minutes=minutes), "email") from None
+        wait = wait_text(throttled.seconds)
+        raise FieldError(TOO_MANY.format(wait=wait), "email") from None
     return email
 
 
@@ -150,7 +146,7 @@ def confirm_email_change(user: User, token: str, now: datetime | None = None) ->
         db.session.rollback()
         raise EmailChangeFailed(LINK_FAILED)
     new_email = used.new_email
-    if _taken(user, new_email):
+    if email_taken(new_email, user):
         db.session.commit()  # the link is used up either way
         raise EmailChangeFailed(TAKEN)
     old_email = user.email
@@ -170,15 +166,3 @@ def confirm_email_change(user: User, token: str, now: datetime | None = None) ->
         db.session.rollback()
         raise EmailChangeFailed(TAKEN) from None
     return new_email
-
-
-def _taken(user: User, email: str) -> bool:
-    """Whether another account has ``email``, whatever its case."""
-    return (
-        db.session.scalar(
-            select(User.id).where(
-                func.lower(User.email) == email.lower(), User.id != user.id
-            )
-        )
-        is not None
-    )

@@ -29,24 +29,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from blog.accounts import audit, tokens
 from blog.accounts.authentication import (
+    ONE_AN_HOUR,
     LoginThrottled,
-    ThrottleLimits,
     claim_try,
     throttle_scopes,
 )
 from blog.accounts.credentials import prepare, set_password
 from blog.accounts.mailing import absolute_url, queue_account_mail
+from blog.accounts.users import login_matches
 from blog.extensions import db
 from blog.models import TokenPurpose, User, utcnow
 
 #: The tokens the password page takes: a reset, or an invitation.
 PASSWORD_PURPOSES = frozenset({TokenPurpose.RESET, TokenPurpose.INVITATION})
-#: The period the request limits count over.
-WINDOW = timedelta(hours=1)
 #: Prefix of this module's counters, apart from the login's.
 SCOPE_PREFIX = "reset-"
 LOGIN_MAX = 254
@@ -80,7 +79,7 @@ class ResetSettings:
 
 #: The back-off of both counters: none within the free requests, then an
 #: hour, counted again from zero once an hour passes after the wait.
-LIMITS = ThrottleLimits(first_delay=WINDOW, max_delay=WINDOW, forget_after=WINDOW)
+LIMITS = ONE_AN_HOUR
 
 
 @dataclass(frozen=True)
@@ -145,9 +144,7 @@ def find_account(login: str) -> User | None:
     """The user ``login`` names: a username, or an email, in any case."""
     if not login:
         return None
-    # Usernames cannot contain "@", and emails are unique whatever their case.
-    column = func.lower(User.email) if "@" in login else func.lower(User.username)
-    return db.session.scalar(select(User).where(column == login.lower()))
+    return db.session.scalar(select(User).where(login_matches(login)))
 
 
 def find_link(token: str, now: datetime | None = None) -> ResetLink | None:

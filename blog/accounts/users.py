@@ -8,7 +8,7 @@ role may be.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from blog import rendering
@@ -101,6 +101,19 @@ def clean_display_name(display_name: str | None, username: str) -> str:
         )
     except FieldError as error:
         raise AccountError(str(error), "display_name") from error
+
+
+def login_matches(login: str) -> ColumnElement[bool]:
+    """The user a login form's text names: an email (it has "@") or a
+    username, in any letter case. Usernames cannot contain "@" and emails
+    are unique whatever their case, so it matches one account at most."""
+    column = func.lower(User.email) if "@" in login else func.lower(User.username)
+    return column == login.lower()
+
+
+def email_taken(email: str, user: User | None = None) -> bool:
+    """Whether an account other than ``user`` has ``email``, in any case."""
+    return _taken(User.email, email, user)
 
 
 def find_user(username: str) -> User | None:

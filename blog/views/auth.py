@@ -27,6 +27,7 @@ from blog.accounts import (
 )
 from blog.accounts.authentication import AccountDeactivated
 from blog.accounts.sessions import SessionLifetimes, end_all_sessions, start_session
+from blog.dates import wait_text
 from blog.errors import FieldError
 from blog.extensions import csrf, limiter, login_rate
 from blog.forms.accounts import LoginForm, SetupForm
@@ -127,14 +128,6 @@ def two_factor() -> ResponseReturnValue:
                 flash(RECOVERY_CODE_USED, "info")
             return redirect(safe_next(pending.next))
     return render_template("auth/two_factor.html", form=form)
-
-
-def wait_text(seconds: int) -> str:
-    """``"1 second"``, ``"40 seconds"``, ``"2 minutes"`` (rounded up)."""
-    if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = -(-seconds // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _authenticate(form: LoginForm) -> User | None:

@@ -25,11 +25,11 @@ from flask.wrappers import Response
 
 from blog.accounts import LoginThrottled, recovery
 from blog.accounts.mailing import mail_enabled
+from blog.dates import wait_text
 from blog.errors import FieldError
 from blog.extensions import csrf
 from blog.forms.accounts import NewPasswordForm, PasswordResetRequestForm
 from blog.forms.common import show_errors
-from blog.views.auth import wait_text
 
 bp = Blueprint("password", __name__, url_prefix="/password")
 

@@ -35,6 +35,7 @@ from blog.accounts.profile import (
     log_out_elsewhere,
     save_own_profile,
 )
+from blog.dates import wait_text
 from blog.errors import FieldError
 from blog.extensions import csrf
 from blog.forms.common import ActionForm, show_errors
@@ -44,7 +45,6 @@ from blog.forms.profile import (
     PasswordChangeForm,
     ProfileForm,
 )
-from blog.views.auth import wait_text
 from blog.views.context import current_settings
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")

@@ -7,6 +7,7 @@ from blog.models.event import Event, EventPerson, EventSponsor, EventStatus, Per
 from blog.models.media import Media
 from blog.models.outbox import OutboxMessage, OutboxStatus
 from blog.models.post import Post, PostKind, PostStatus, SlugRedirect
+from blog.models.revision import PostAutosave, PostEditor, PostRevision
 from blog.models.setting import Setting
 from blog.models.term import Taxonomy, Term, post_terms
 from blog.models.user import (
@@ -39,7 +40,10 @@ __all__ = [
     "OutboxStatus",
     "PersonRole",
     "Post",
+    "PostAutosave",
+    "PostEditor",
     "PostKind",
+    "PostRevision",
     "PostStatus",
     "RecoveryCode",
     "Role",

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 class PostKind(enum.StrEnum):
     ARTICLE = "article"
     EVENT = "event"
+    PAGE = "page"  # a static page (About, Contact): no date, byline or category
 
 
 class PostStatus(enum.StrEnum):
@@ -46,6 +48,7 @@ class Post(Model):
         UniqueConstraint("kind", "slug", name="uq_posts_kind_slug"),
         Index("ix_posts_kind_status_published_at", "kind", "status", "published_at"),
         Index("ix_posts_author_id_published_at", "author_id", "published_at"),
+        Index("ix_posts_kind_parent_id_slug", "kind", "parent_id", "slug"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +78,17 @@ class Post(Model):
     )
     featured_image_alt: Mapped[str] = mapped_column(String(300), default="")
     featured_image_caption: Mapped[str] = mapped_column(String(500), default="")
+    #: Counts saves; a save made from an older version is refused (optimistic
+    #: locking: SQLAlchemy checks it in every UPDATE).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: "Stick to the top of the blog": sticky articles lead the home page.
+    sticky: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: A page's parent page (``/<parent>/<slug>/``); ``None`` at the top.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", ondelete="SET NULL")
+    )
+    #: Where a page sorts among its siblings.
+    menu_order: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     terms: Mapped[list[Term]] = relationship(
@@ -86,6 +100,12 @@ class Post(Model):
     event: Mapped[Event | None] = relationship(
         back_populates="post", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    parent: Mapped[Post | None] = relationship(
+        remote_side="Post.id", lazy="joined", join_depth=1
+    )
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def categories(self) -> list[Term]:

@@ -87,6 +87,7 @@ POST_ALLOWED_TAGS: frozenset[str] = COMMENT_ALLOWED_TAGS | {
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
     "del", "ins", "s", "sup", "sub", "dl", "dt", "dd", "div", "span", "abbr",
     "b", "i", "kbd", "mark", "cite", "q", "small",
+    "picture", "source",  # media library images (blog.media.markup)
 }  # fmt: skip
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster",

@@ -1,4 +1,5 @@
-"""``flask --app blog media clean``: bring stored images up to today's rules."""
+"""``flask --app blog media clean`` and ``media variants``: bring stored
+uploads up to today's rules."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ from flask.cli import AppGroup
 
 from blog.extensions import db
 from blog.media.images import Uploads, clean_stored
+from blog.media.library import fill_variants
 
-media = AppGroup("media", help="Uploaded images.")
+media = AppGroup("media", help="Uploaded images and files.")
 
 
 @media.command("clean")
 def clean() -> None:
-    """Strip metadata from, and scale down, images stored by older versions.
+    """Strip metadata from, and scale down, images stored by older versions,
+    and make the resized variants they lack.
 
     Run it once after upgrading; running it again changes nothing.
     """
-    done = clean_stored(Uploads.of(current_app))
+    uploads = Uploads.of(current_app)
+    done = clean_stored(uploads)
     db.session.commit()
     click.echo(
         f"Cleaned {len(done.rewritten)} image(s); "
@@ -26,3 +30,21 @@ def clean() -> None:
     )
     for name in done.refused:
         click.echo(f"  not cleaned: {name}")
+    _report_variants(uploads)
+
+
+@media.command("variants")
+def make_variants() -> None:
+    """Make the resized variants (for srcset) that images stored by older
+    versions lack, and update the posts that show them."""
+    _report_variants(Uploads.of(current_app))
+
+
+def _report_variants(uploads: Uploads) -> None:
+    done = fill_variants(uploads)
+    click.echo(
+        f"Made variants of {len(done.made)} image(s); "
+        f"updated {done.relinked} post(s) showing them."
+    )
+    for name in done.refused:
+        click.echo(f"  no variants: {name} (unreadable)")

@@ -41,6 +41,7 @@ from PIL import (
 from sqlalchemy import select
 
 from blog.extensions import db
+from blog.media import variants
 from blog.models import Media, User
 
 #: The parsers Pillow may try. MPO files open through the JPEG one.
@@ -121,8 +122,14 @@ class Uploads:
         )
 
     def remove(self, media: Media) -> None:
-        """Delete a stored file whose row was never committed."""
-        (self.folder / media.filename).unlink(missing_ok=True)
+        """Delete a stored file and its variants' (its row is gone, or was
+        never committed)."""
+        self.remove_names(variants.stored_names(media))
+
+    def remove_names(self, names: list[str]) -> None:
+        """Delete these stored files, those that are there."""
+        for name in names:
+            (self.folder / name).unlink(missing_ok=True)
 
     def too_large(self, size: tuple[int, int] | None = None) -> ImageRejected:
         """The refusal for an image over the limits, with advice that fits them."""
@@ -143,6 +150,8 @@ class ImageInput:
     alt: str = ""
     caption: str = ""
     remove: bool = False
+    #: An image of the media library, chosen instead of an upload.
+    media_id: int | None = None
 
 
 def find_media(filename: str) -> Media | None:
@@ -157,7 +166,8 @@ def store_image(
     original_name: str = "",
     uploader: User | None = None,
 ) -> Media:
-    """Decode, clean and save an image; add its :class:`Media` row (caller commits).
+    """Decode, clean and save an image and its variants; add its
+    :class:`Media` row (caller commits).
 
     :raises ImageRejected: not an image we accept, or too large.
     """
@@ -193,7 +203,13 @@ def store_image(
         height=height,
         original_name=original_name[:255],
         uploaded_by_id=uploader.id if uploader else None,
+        byte_size=len(data),
     )
+    try:
+        media.variants = variants.write(media, data, uploads.folder)
+    except Exception:  # nothing is left behind, whatever failed
+        path.unlink(missing_ok=True)
+        raise
     db.session.add(media)
     db.session.flush()
     return media
@@ -215,7 +231,8 @@ def clean_stored(uploads: Uploads) -> Recleaned:
     new sizes.
     """
     done = Recleaned()
-    for media in db.session.scalars(select(Media).order_by(Media.id)):
+    images = select(Media).where(Media.width.is_not(None)).order_by(Media.id)
+    for media in db.session.scalars(images):
         path = uploads.folder / media.filename
         if not path.is_file():
             continue
@@ -235,6 +252,8 @@ def clean_stored(uploads: Uploads) -> Recleaned:
         finally:
             temporary.unlink(missing_ok=True)
         media.width, media.height, media.pixels_only = width, height, True
+        media.byte_size = len(data)
+        variants.remake(media, data, uploads.folder)
         done.rewritten.append(media.filename)
     return done
 

@@ -22,7 +22,9 @@ from blog.rendering.sanitizer import body_text, sanitize
 #: (and ``comments rerender``) render what an older version stored again.
 #: 2: link text without invisible characters, no bidi overrides, heading ids
 #: and "#anchors" under ``user-content-``.
-RENDERER_VERSION: int = 2
+#: 3: media library images (``media:ID``, ``/media/...``) with srcset, sizes,
+#: width, height and lazy loading (``blog.media.markup``).
+RENDERER_VERSION: int = 3
 
 _POST_EXTENSIONS = ["abbr", "def_list", "footnotes", "tables", "fenced_code",
                     "codehilite", "sane_lists", "toc"]  # fmt: skip

@@ -43,9 +43,12 @@ POST_TAGS = COMMENT_TAGS | {
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "figure", "figcaption",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
     "del", "ins", "s", "sup", "sub", "dl", "dt", "dd", "div", "span", "abbr",
-    "b", "i", "kbd", "mark", "cite", "q", "small",
+    "b", "i", "kbd", "mark", "cite", "q", "small", "picture", "source",
 }  # fmt: skip
 _PROTOCOLS = frozenset({"http", "https", "mailto"})
+#: Posts may also name an upload of the media library, ``media:123``, which
+#: ``blog.media.markup`` turns into its address after sanitizing.
+_POST_PROTOCOLS = _PROTOCOLS | {"media"}
 # Bare URLs become links only with a scheme or "www." (as on GitHub), so that
 # "views.py" stays text. bleach's own URL regex backtracks quadratically on
 # "((((" or "www.a-www.a-"; this one never backtracks far (one start per run).
@@ -79,6 +82,11 @@ _ALIGN: _Checks = {"align": {"left", "right", "center"}.__contains__}
 _HEADING = {"id": _matches(rf"(?:{ID_PREFIX})?[\w-]{{1,120}}")}
 _FOOTNOTE = {"id": _matches(rf"(?:{ID_PREFIX})?(?:fn|fnref\d*):[\w.:-]{{1,80}}")}
 _SAFE_REL = frozenset({"nofollow", "ugc", "sponsored", "noopener", "noreferrer"})
+# Responsive images (``blog.media.markup``): candidates are uploads only.
+_UPLOAD = r"/media/[A-Za-z0-9_-]{1,80}\.[a-z0-9]{2,5} \d{1,5}w"
+_SRCSET = _matches(rf"{_UPLOAD}(?:, {_UPLOAD}){{0,20}}")
+_SIZES = _matches(r"(?:\(max-width: \d{1,5}px\) 100vw, )?\d{1,5}px")
+_IMAGE_TYPES = {"image/webp", "image/jpeg", "image/png", "image/gif"}
 
 _COMMENT_ATTRIBUTES: dict[str, dict[str, Callable[[str], bool]]] = {
     "a": {"href": _safe_url, "title": _any},
@@ -91,7 +99,18 @@ _POST_ATTRIBUTES: dict[str, dict[str, Callable[[str], bool]]] = {
         "rel": lambda value: set(value.split()) <= _SAFE_REL,
         "class": {"footnote-ref", "footnote-backref"}.__contains__,
     },
-    "img": dict(src=_safe_url, alt=_any, title=_any, width=_NUMBER, height=_NUMBER),
+    "img": dict(
+        src=_safe_url,
+        alt=_any,
+        title=_any,
+        width=_NUMBER,
+        height=_NUMBER,
+        srcset=_SRCSET,
+        sizes=_SIZES,
+        loading={"lazy", "eager"}.__contains__,
+        decoding={"async", "sync", "auto"}.__contains__,
+    ),
+    "source": dict(type=_IMAGE_TYPES.__contains__, srcset=_SRCSET, sizes=_SIZES),
     "abbr": {"title": _any},
     "ol": {"start": _NUMBER},
     "th": _ALIGN,
@@ -204,9 +223,22 @@ class _TextFilter(Filter):
             attributes[key] = value
 
 
-_PROFILES: dict[str, tuple[frozenset[str], Callable[..., bool], Callable[..., Any]]] = {
-    "comment": (COMMENT_TAGS, _attribute_filter(_COMMENT_ATTRIBUTES), _comment_rel),
-    "post": (POST_TAGS, _attribute_filter(_POST_ATTRIBUTES), _post_rel),
+_PROFILES: dict[
+    str,
+    tuple[frozenset[str], Callable[..., bool], Callable[..., Any], frozenset[str]],
+] = {
+    "comment": (
+        COMMENT_TAGS,
+        _attribute_filter(_COMMENT_ATTRIBUTES),
+        _comment_rel,
+        _PROTOCOLS,
+    ),
+    "post": (
+        POST_TAGS,
+        _attribute_filter(_POST_ATTRIBUTES),
+        _post_rel,
+        _POST_PROTOCOLS,
+    ),
 }
 _local = threading.local()  # a bleach Cleaner is not thread-safe
 
@@ -215,7 +247,7 @@ def _cleaner(profile: str) -> bleach.Cleaner:
     cleaners: dict[str, bleach.Cleaner] = getattr(_local, "cleaners", {})
     _local.cleaners = cleaners
     if profile not in cleaners:
-        tags, attributes, callback = _PROFILES[profile]
+        tags, attributes, callback, protocols = _PROFILES[profile]
         linkify = partial(
             LinkifyFilter,
             callbacks=[callback],
@@ -226,7 +258,7 @@ def _cleaner(profile: str) -> bleach.Cleaner:
         cleaners[profile] = bleach.Cleaner(
             tags=tags,
             attributes=attributes,
-            protocols=_PROTOCOLS,
+            protocols=protocols,
             strip=True,
             strip_comments=True,
             filters=[linkify, partial(_TextFilter, prefix_ids=profile == "post")],

@@ -83,7 +83,7 @@ def test_large_photos_are_stored_scaled_down(app, client, editor):
     with app.app_context():
         media = db.session.scalar(select(Media))
         assert (media.width, media.height) == (1280, 2560)
-    with Image.open(stored_files(app)[0]) as image:
+    with Image.open(Path(app.instance_path) / "uploads" / media.filename) as image:
         assert image.size == (1280, 2560)
 
 
@@ -143,6 +143,7 @@ def test_damaged_files_are_form_errors(
 
 def test_images_stored_before_these_rules_can_be_cleaned_again(app):
     from blog.media import Uploads, clean_stored, store_image
+    from blog.media.variants import stored_names
     from tests.unit.media.samples import png_with_text, webp_with_metadata
 
     with app.app_context():
@@ -174,9 +175,19 @@ def test_images_stored_before_these_rules_can_be_cleaned_again(app):
             data = (uploads.folder / media.filename).read_bytes()
             assert SECRET not in data
         assert (old_jpeg.width, old_jpeg.height) == (2560, 853)
+        # Nothing but the uploads and their variants, remade for rewritten ones.
         assert sorted(path.name for path in uploads.folder.iterdir()) == sorted(
-            media.filename for media in db.session.scalars(select(Media))
+            name
+            for media in db.session.scalars(select(Media))
+            for name in stored_names(media)
         )
+        assert [v.width for v in old_jpeg.variants if v.mimetype == "image/jpeg"] == [
+            320,
+            640,
+            960,
+            1280,
+            1920,
+        ]
         assert clean_stored(uploads).rewritten == []
 
 

@@ -3,7 +3,8 @@
 ``<int:...>`` in every route uses :class:`BoundedIntConverter`, so an id
 or year too large for the database is a 404 like any other missing page;
 ``<name>`` uses :class:`TextConverter`, so a slug holding a NUL byte (which
-PostgreSQL refuses to compare) or other control character is a 404 too.
+PostgreSQL refuses to compare) or other control character is a 404 too;
+``<page_slug:name>`` is the same without dots (static pages).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter, Map, UnicodeConverter, ValidationError
 
 from blog.numbers import MAX_ID, parse_int
+from blog.pages.paths import routed_words
 from blog.validation import clean_text
 
 #: No slug, username or file name of ours is longer.
@@ -54,6 +56,21 @@ class TextConverter(UnicodeConverter):
         return super().to_python(value)
 
 
+class PageSlugConverter(TextConverter):
+    """A static page's part of an address (``<page_slug:slug>``): no dot,
+    so file-like addresses (``/robots.txt``, ``/favicon.ico``,
+    ``/xmlrpc.php``) are never taken for pages; and never a word the site
+    already routes, so ``GET /logout`` stays a 405 instead of a redirect to
+    ``/logout/``. The page routes are registered last, when every other
+    route is in ``map``."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        super().__init__(map, *args, **kwargs)
+        routed = "|".join(re.escape(word) for word in sorted(routed_words(map)))
+        # Werkzeug's __init__ sets its own regex; ``$`` ends the one part.
+        self.regex = rf"(?!(?:{routed})$)[^/.]+" if routed else r"[^/.]+"
+
+
 def int_arg(name: str, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None:
     """A whole number from the query string, or ``None`` when absent or
     malformed (a bad value is treated as no value, never as an error)."""
@@ -83,3 +100,4 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     app.url_map.converters["default"] = TextConverter
     app.url_map.converters["string"] = TextConverter
+    app.url_map.converters["page_slug"] = PageSlugConverter

@@ -61,7 +61,7 @@ def build_site(posts: int) -> tuple:  # type: ignore[type-arg]
                     tags=", ".join(f"tag{(n + k) % 40}" for k in range(5)),
                     publish_at=utcnow() - timedelta(hours=n + 1),
                 ),
-                publish=True,
+                action=publishing.SaveAction.PUBLISH,
             )
         sample = db.session.scalar(db.select(Post).offset(posts // 2).limit(1))
         article = f"/{sample.published_at:%Y}/{sample.published_at:%m}/{sample.slug}/"

@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         events,
         media,
+        pages,
         password,
         public,
     )
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(pages.bp)  # /<slug>/: every fixed address wins over it
 
 
 def register_errorhandlers(app: Flask) -> None:

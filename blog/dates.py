@@ -114,12 +114,16 @@ def local_date(value: datetime | None, zone: tzinfo) -> str:
     return day(to_zone(value, zone)) if value is not None else ""
 
 
-def local_datetime(value: datetime | None, zone: tzinfo) -> str:
-    """``November 22, 2026 at 3:05 p.m.`` in ``zone``; ``""`` for no date."""
+def local_datetime(
+    value: datetime | None, zone: tzinfo, *, with_zone: bool = False
+) -> str:
+    """``November 22, 2026 at 3:05 p.m.`` in ``zone`` (``... p.m. EST`` with
+    the zone named); ``""`` for no date."""
     if value is None:
         return ""
     seen = to_zone(value, zone)
-    return f"{day(seen)} at {clock(seen)}"
+    text = f"{day(seen)} at {clock(seen)}"
+    return f"{text} {zone_name(seen)}" if with_zone else text
 
 
 def iso(value: datetime | date | None) -> str:

@@ -13,7 +13,7 @@ from blog import accounts, events
 from blog.extensions import db
 from blog.media import Uploads, store_image
 from blog.models import Media, PersonRole, Role, User, utcnow
-from blog.posts import PostInput, save_post
+from blog.posts import PostInput, SaveAction, save_post
 
 
 class DemoExists(Exception):
@@ -176,7 +176,7 @@ def load(uploads: Uploads) -> str:
             tags=spec["tags"],
             publish_at=start + timedelta(days=6 * number, hours=9),
         )
-        save_post(authors[spec["author"]], data, publish=True)
+        save_post(authors[spec["author"]], data, action=SaveAction.PUBLISH)
     _load_event(authors["marta"], media.filename)
     return (
         f"Loaded {len(AUTHORS)} authors, {len(ARTICLES)} articles and one event. "
@@ -223,7 +223,7 @@ def _load_event(organiser: User, image_filename: str) -> None:
         audiences=("The public", "Families", "Students, Undergraduate"),
         units=("Community Programs", "Library Events Office"),
     )
-    post = events.save_event(organiser, data, publish=True)
+    post = events.save_event(organiser, data, action=SaveAction.PUBLISH)
     post.featured_image = db.session.scalar(
         select(Media).where(Media.filename == image_filename)
     )

@@ -33,7 +33,11 @@ from blog.posts import publishing
 passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = passwords.hash_password(PASSWORD)
-pytest_plugins = ["tests.fixtures_comments", "tests.fixtures_events"]
+pytest_plugins = [
+    "tests.fixtures_comments",
+    "tests.fixtures_events",
+    "tests.fixtures_pages",
+]
 KEEP_ENV = {"BLOG_TEST_DATABASE_URL", "BLOG_REQUIRE_BROWSER", "BLOG_UPDATE_SCREENSHOTS"}
 
 
@@ -205,7 +209,12 @@ def make_post(app: Flask, make_user: Callable[..., User]) -> Callable[..., Post]
                 publish_at=utcnow() - timedelta(days=days_ago) if publish else None,
                 **fields,
             )
-            post = publishing.save_post(actor, data, publish=publish)
+            action = (
+                publishing.SaveAction.PUBLISH
+                if publish
+                else publishing.SaveAction.DRAFT
+            )
+            post = publishing.save_post(actor, data, action=action)
             db.session.refresh(post)
             _ = post.terms, post.author
             db.session.expunge_all()

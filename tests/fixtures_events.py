@@ -84,7 +84,9 @@ def make_event(app: Flask, make_user: Callable[..., User]) -> Callable[..., Post
             post = events.save_event(
                 actor,
                 event_input(title, **fields),
-                publish=publish,
+                action=publishing.SaveAction.PUBLISH
+                if publish
+                else publishing.SaveAction.DRAFT,
                 uploads=Uploads.of(app),
             )
             db.session.refresh(post)

@@ -62,7 +62,7 @@ def seed(database: Path, instance: Path) -> int:
         post = publishing.save_post(
             user,
             publishing.PostInput(title="Busy", body="Body", publish_at=utcnow()),
-            publish=True,
+            action=publishing.SaveAction.PUBLISH,
         )
         post_id = post.id
         db.session.remove()

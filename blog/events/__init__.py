@@ -5,7 +5,9 @@ audiences and organising units, and the calendars they go into.
 - ``listings``: upcoming and past events, filters, the dashboard's list;
 - ``calendar``: .ics files and the "Add to" links for Outlook and Google;
 - ``when``: "Thursday, March 14, 2024, 4:00–5:30 p.m. EDT";
-- ``schema``: schema.org JSON-LD for search engines.
+- ``schema``: schema.org JSON-LD for search engines;
+- ``revisions``: what an event's revisions keep (registered below, so that
+  every save of an event keeps its details).
 """
 
 from blog.events.editing import (
@@ -23,6 +25,11 @@ from blog.events.listings import (
     past,
     upcoming,
 )
+from blog.events.revisions import EVENT_DETAILS
+from blog.models import PostKind
+from blog.posts.revisions import register_details
+
+register_details(PostKind.EVENT, EVENT_DETAILS)
 
 __all__ = [
     "EventInput",

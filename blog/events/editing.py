@@ -252,12 +252,14 @@ def save_event(
     data: EventInput,
     post: Post | None = None,
     *,
-    publish: bool = False,
+    action: publishing.SaveAction = publishing.SaveAction.UPDATE,
     uploads: Uploads | None = None,
 ) -> Post:
     """Create or update an event, then commit.
 
-    Publishing follows the articles' rules (contributors submit for review).
+    ``action`` is the editor's button, with the articles' rules
+    (:class:`blog.posts.publishing.SaveAction`: contributors submit for
+    review, only "Switch to Draft" takes a published event off the site).
     Every save adds one to the event's ``sequence``, so calendar programs
     that imported the .ics file take the new version.
 
@@ -270,7 +272,7 @@ def save_event(
         actor,
         _unreserved(data.post),
         post,
-        publish=publish,
+        action=action,
         kind=PostKind.EVENT,
         uploads=uploads,
         details=lambda saved: _apply_details(saved, data, values, create=True),
@@ -290,6 +292,16 @@ def preview_event(actor: User, data: EventInput, post: Post | None = None) -> Po
         kind=PostKind.EVENT,
         details=lambda preview: _apply_details(preview, data, values, create=False),
     )
+
+
+def apply_event_input(post: Post, data: EventInput) -> None:
+    """Check the event's details in ``data`` and put them on ``post``, whose
+    own fields are already set (a revision being restored); ``data.post`` is
+    not used. The caller commits.
+
+    :raises PostError: with the field at fault.
+    """
+    _apply_details(post, data, validate_event(data), create=True)
 
 
 def _unreserved(data: PostInput) -> PostInput:

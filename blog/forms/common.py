@@ -32,6 +32,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from blog.errors import FieldError
 from blog.media import ImageInput
 from blog.models import Post
+from blog.numbers import parse_int
 from blog.validation import clean_text, is_one_line
 
 _FieldT = TypeVar("_FieldT", bound=Field)
@@ -178,14 +179,25 @@ class FeaturedImageForm(BlogForm):
         "Caption", validators=[Optional(), Length(max=500)]
     )
     remove_image = BooleanField("Remove the image")
+    #: An image of the media library instead of an upload, by its number
+    #: (the library shows it; with JavaScript, "Choose from Library" fills it).
+    featured_image_id = StringField(
+        "Library image number", validators=[Optional(), Length(max=20)]
+    )
+
+    def validate_featured_image_id(self, field: Field) -> None:
+        if field.data and parse_int(field.data.strip()) is None:
+            raise ValidationError("Give the number of an image in the media library.")
 
     def featured_image_input(self) -> ImageInput:
-        return image_input(
+        image = image_input(
             self.featured_image,
             self.featured_image_alt.data or "",
             self.featured_image_caption.data or "",
             bool(self.remove_image.data),
         )
+        image.media_id = parse_int((self.featured_image_id.data or "").strip())
+        return image
 
     @staticmethod
     def featured_image_data(post: Post) -> dict[str, Any]:

@@ -14,13 +14,16 @@ its name.
 from __future__ import annotations
 
 from dataclasses import MISSING, fields
+from datetime import datetime, tzinfo
 from typing import Any, Self
 
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -31,11 +34,12 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length, NumberRange, Optional
 
-from blog.dates import place_zones
+from blog.dates import place_zones, to_zone, zone_named
 from blog.events import EventInput, PersonInput, SponsorInput
 from blog.events.when import last_day, local_span
 from blog.forms.common import FeaturedImageForm, SubForm, choice
 from blog.models import Event, EventPerson, EventStatus, PersonRole, Post
+from blog.numbers import parse_int
 from blog.posts import PostInput
 
 #: The row lists, with the label of their "Add another" button.
@@ -143,6 +147,12 @@ class EventForm(FeaturedImageForm):
         "Accommodation requests by", validators=[Optional()]
     )
     comments_open = BooleanField("Allow comments", default=True)
+    #: The event's version this editor was opened on (optimistic locking).
+    version = HiddenField()
+    #: When readers see the event's page (the site's zone), not when it happens.
+    publish_at = DateTimeLocalField(
+        "Publish on", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -153,7 +163,10 @@ class EventForm(FeaturedImageForm):
         """The editor for ``post``, or for a new event in the site's zone."""
         if post is None or post.event is None:
             return cls(data=cls._blank(site_zone))
-        return cls(data=cls.initial(post, post.event))
+        published = post.published_at
+        local = to_zone(published, zone_named(site_zone)) if published else None
+        publish_at = local.replace(tzinfo=None) if local else None
+        return cls(data={**cls.initial(post, post.event), "publish_at": publish_at})
 
     @staticmethod
     def _blank(site_zone: str) -> dict[str, Any]:
@@ -194,11 +207,16 @@ class EventForm(FeaturedImageForm):
             "categories": ", ".join(t.name for t in post.categories),
             "audiences": [t.name for t in event.audiences],
             "units": [t.name for t in event.units],
+            "version": post.version,
             **FeaturedImageForm.featured_image_data(post),
         }
 
-    def to_input(self) -> EventInput:
-        """What the editor sent, for the events service."""
+    def to_input(self, site_zone: tzinfo | None = None) -> EventInput:
+        """What the editor sent, for the events service; the publish date is
+        in ``site_zone`` (ignored without one)."""
+        publish_at: datetime | None = None
+        if self.publish_at.data and site_zone is not None:
+            publish_at = self.publish_at.data.replace(tzinfo=site_zone)
         rows = {name: _kept(rows) for name, rows in self.row_lists().items()}
         people = [_person_input(row, PersonRole.SPEAKER) for row in rows["speakers"]]
         people += [
@@ -214,6 +232,8 @@ class EventForm(FeaturedImageForm):
                 categories=self.categories.data or "",
                 comments_open=bool(self.comments_open.data),
                 image=self.featured_image_input(),
+                publish_at=publish_at,
+                base_version=parse_int(self.version.data),
             ),
             **{name: self._value(name) for name in PLAIN_FIELDS},
             start_date=self.start_date.data,

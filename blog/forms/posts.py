@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -37,6 +38,9 @@ class PostForm(FeaturedImageForm):
         "Publish on", format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
     comments_open = BooleanField("Allow comments", default=True)
+    sticky = BooleanField("Stick to the top of the blog")
+    #: The post's version this editor was opened on (optimistic locking).
+    version = HiddenField()
 
     @classmethod
     def for_post(cls, post: Post | None, zone: ZoneInfo) -> Self:
@@ -56,6 +60,8 @@ class PostForm(FeaturedImageForm):
             "tags": ", ".join(t.name for t in post.tags),
             "publish_at": local.replace(tzinfo=None) if local else None,
             "comments_open": post.comments_open,
+            "sticky": post.sticky,
+            "version": post.version,
             **FeaturedImageForm.featured_image_data(post),
         }
 
@@ -74,6 +80,8 @@ class PostForm(FeaturedImageForm):
             comments_open=bool(self.comments_open.data),
             publish_at=publish_at,
             image=self.featured_image_input(),
+            sticky=bool(self.sticky.data),
+            base_version=parse_int(self.version.data),
         )
 
 
@@ -86,6 +94,7 @@ class PostFilterForm(BlogForm):
         choices=[
             choice("", "All"),
             choice("published", "Published"),
+            choice("scheduled", "Scheduled"),
             choice("draft", "Drafts"),
             choice("pending", "Pending"),
             choice("trash", "Trash"),
@@ -119,6 +128,19 @@ class PostFilterForm(BlogForm):
 def _chosen_id(value: object) -> int | None:
     """The id chosen in a menu ("" for all), if any."""
     return parse_int(value)
+
+
+class QuickDraftForm(BlogForm):
+    """The dashboard home's "Quick Draft" box: a title and a few words."""
+
+    title = StringField(
+        "Title",
+        validators=[DataRequired("Give the draft a title."), Length(max=300)],
+    )
+    content = TextAreaField("Content", validators=[Length(max=500_000)])
+
+    def to_input(self) -> PostInput:
+        return PostInput(title=self.title.data or "", body=self.content.data or "")
 
 
 class TermForm(BlogForm):

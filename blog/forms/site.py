@@ -1,4 +1,4 @@
-"""The site's settings forms: General, Discussion and the promo block."""
+"""The site's settings forms: General, Reading, Discussion and the promo block."""
 
 from __future__ import annotations
 
@@ -76,6 +76,14 @@ class DiscussionForm(BlogForm):
         values["akismet_api_key"] = (values["akismet_api_key"] or "").strip()
         values["privacy_text"] = values["privacy_text"] or ""
         return values
+
+
+class ReadingForm(BlogForm):
+    revisions_to_keep = IntegerField("Revisions to keep", validators=[Optional()])
+
+    def values(self) -> dict[str, Any]:
+        """The settings as the site service takes them (empty: keep all)."""
+        return {"revisions_to_keep": self.revisions_to_keep.data}
 
 
 class PromoForm(BlogForm):

@@ -4,7 +4,7 @@ from blog.models.base import utcnow
 from blog.models.breaker import CircuitBreaker
 from blog.models.comment import Comment, CommentLogEntry, CommentStatus, SpamCheck
 from blog.models.event import Event, EventPerson, EventSponsor, EventStatus, PersonRole
-from blog.models.media import Media
+from blog.models.media import Media, MediaVariant, media_uses
 from blog.models.outbox import OutboxMessage, OutboxStatus
 from blog.models.post import Post, PostKind, PostStatus, SlugRedirect
 from blog.models.revision import PostAutosave, PostEditor, PostRevision
@@ -36,6 +36,7 @@ __all__ = [
     "EventStatus",
     "LoginThrottle",
     "Media",
+    "MediaVariant",
     "OutboxMessage",
     "OutboxStatus",
     "PersonRole",
@@ -55,6 +56,7 @@ __all__ = [
     "TokenPurpose",
     "User",
     "UserSession",
+    "media_uses",
     "post_terms",
     "utcnow",
 ]

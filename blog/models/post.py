@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.extensions import Model
 from blog.models.base import UTCDateTime, utcnow, value_enum
-from blog.models.media import Media
+from blog.models.media import Media, media_uses
 from blog.models.term import Taxonomy, Term, post_terms
 from blog.models.user import User
 
@@ -96,6 +96,10 @@ class Post(Model):
     )
     #: Joined with the post itself, so pages stay at a constant query count.
     featured_image: Mapped[Media | None] = relationship(lazy="joined")
+    #: Library items the body and excerpt refer to; set by rendering.
+    media_refs: Mapped[list[Media]] = relationship(
+        secondary=media_uses, passive_deletes=True
+    )
     #: An event's date, place and people (``None`` for articles).
     event: Mapped[Event | None] = relationship(
         back_populates="post", cascade="all, delete-orphan", passive_deletes=True

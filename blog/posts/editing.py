@@ -15,6 +15,7 @@ from blog import dates, rendering
 from blog.errors import FieldError
 from blog.extensions import db
 from blog.media import ImageInput, ImageRejected, Uploads, store_image
+from blog.media.markup import link_media
 from blog.models import Media, Post, PostStatus, SlugRedirect, Taxonomy, User
 from blog.posts.slugs import slugify, unique_slug
 from blog.posts.taxonomy import terms_from_text
@@ -44,6 +45,13 @@ class PostInput:
     #: keep the current date.
     publish_at: datetime | None = None
     image: ImageInput = field(default_factory=ImageInput)
+    #: "Stick to the top of the blog" (articles; editors only); ``None``
+    #: leaves it as it is.
+    sticky: bool | None = None
+    #: The post's version the editor was opened on: a save from an older one
+    #: is refused (:class:`blog.posts.revisions.EditConflict`). ``None``
+    #: skips the check.
+    base_version: int | None = None
 
 
 def apply_input(post: Post, data: PostInput, *, create_terms: bool = True) -> None:
@@ -79,12 +87,16 @@ def render(post: Post) -> None:
 
     :raises rendering.ContentRejected: the Markdown is refused.
     """
-    post.body_html = rendering.render_post(post.body_source)
-    post.excerpt_html = (
-        rendering.render_post(post.excerpt_source)
-        if post.excerpt_source
-        else rendering.excerpt_html(post.body_html)
+    excerpt = post.excerpt_source
+    linked = link_media(  # library images get srcset, sizes, width, height
+        rendering.render_post(post.body_source),
+        rendering.render_post(excerpt) if excerpt else "",
     )
+    post.body_html = linked.body
+    post.excerpt_html = (
+        linked.excerpt if excerpt else rendering.excerpt_html(linked.body)
+    )
+    post.media_refs = linked.media
     post.rendered_version = rendering.RENDERER_VERSION
 
 
@@ -131,8 +143,15 @@ def check_image_input(post: Post | None, image: ImageInput) -> tuple[str, str]:
         )
     except FieldError as error:
         raise PostError(str(error), error.field) from error
-    will_have_image = image.upload is not None or (
-        post is not None and post.featured_image_id is not None and not image.remove
+    chosen = library_image(image)
+    if chosen is not None and not alt:
+        alt = chosen.alt_text  # the library's words, unless the editor gave some
+    will_have_image = (
+        image.upload is not None
+        or chosen is not None
+        or (
+            post is not None and post.featured_image_id is not None and not image.remove
+        )
     )
     if will_have_image and not alt:
         raise PostError(
@@ -140,6 +159,22 @@ def check_image_input(post: Post | None, image: ImageInput) -> tuple[str, str]:
             "featured_image_alt",
         )
     return alt, caption
+
+
+def library_image(image: ImageInput) -> Media | None:
+    """The media library's image chosen as the featured image (an upload wins).
+
+    :raises PostError: there is no image with that number.
+    """
+    if image.upload is not None or image.media_id is None:
+        return None
+    chosen = db.session.get(Media, image.media_id)
+    if chosen is None or not chosen.is_image:
+        raise PostError(
+            "There is no image with that number in the media library.",
+            "featured_image_id",
+        )
+    return chosen
 
 
 def apply_featured_image(
@@ -162,7 +197,10 @@ def apply_featured_image(
             )
         except ImageRejected as error:
             raise PostError(str(error), "featured_image") from error
+        stored.alt_text, stored.caption = alt, caption  # the library keeps them
         post.featured_image = stored
+    elif (chosen := library_image(image)) is not None:
+        post.featured_image = chosen
     elif image.remove:
         post.featured_image = None
     if post.featured_image is None and image.remove:

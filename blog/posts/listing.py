@@ -1,16 +1,65 @@
-"""The dashboard's lists of posts: what each person manages, filtered,
-counted by status, and the choices its filters offer."""
+"""The dashboard's lists of posts: what each person manages, filtered by the
+list's tabs (All, Published, Scheduled, Drafts, Pending, Trash), counted in
+one query, and the dashboard home's panels.
+
+"Published" means what readers can see now and "Scheduled" what they will
+see at its date (:meth:`blog.models.Post.visible_at` splits them), so a
+scheduled post is never counted or listed as published.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from blog.database import contains
 from blog.extensions import db
-from blog.models import Post, PostKind, PostStatus, Taxonomy, Term, User
+from blog.models import Post, PostKind, PostStatus, Taxonomy, Term, User, utcnow
 from blog.posts.permissions import can_see_all_posts
+
+#: The lists' tabs, in order: the ``status`` argument and its label.
+TABS = (
+    ("", "All"),
+    ("published", "Published"),
+    ("scheduled", "Scheduled"),
+    ("draft", "Drafts"),
+    ("pending", "Pending"),
+    ("trash", "Trash"),
+)
+#: The kinds the dashboard home sums up.
+HOME_KINDS = (PostKind.ARTICLE, PostKind.EVENT)
+
+
+def in_tab(status: str, now: datetime) -> ColumnElement[bool]:
+    """The posts under a list's tab at ``now`` (``""``: All, which leaves
+    out the trash, as WordPress does). An unknown status finds nothing."""
+    if status == "published":
+        return Post.visible_at(now)
+    if status == "scheduled":
+        return and_(
+            Post.status == PostStatus.PUBLISHED,
+            or_(Post.published_at.is_(None), Post.published_at > now),
+        )
+    if status == "":
+        return Post.status != PostStatus.TRASH
+    if status in {s.value for s in PostStatus}:
+        return Post.status == status
+    return Post.id.is_(None)
+
+
+def managed(
+    actor: User, kinds: Iterable[PostKind] = (PostKind.ARTICLE,)
+) -> Select[Post]:
+    """Every post of ``kinds`` the actor manages: contributors and authors
+    their own, editors and admins all."""
+    query = select(Post).where(Post.kind.in_(list(kinds)))
+    if not can_see_all_posts(actor):
+        query = query.where(Post.author_id == actor.id)
+    return query
 
 
 def dashboard_posts(
@@ -21,21 +70,13 @@ def dashboard_posts(
     author_id: int | None = None,
     category_id: int | None = None,
     search: str = "",
+    now: datetime | None = None,
 ) -> Select[Post]:
-    """The posts an actor manages, filtered, newest first.
-
-    Contributors and authors see their own posts; editors and admins see all.
-    Trashed posts show only when asked for.
-    """
-    query = select(Post).where(Post.kind == kind)
-    if not can_see_all_posts(actor):
-        query = query.where(Post.author_id == actor.id)
-    elif author_id:
+    """The posts an actor manages under a tab (see :func:`in_tab`), filtered,
+    most recently changed first."""
+    query = managed(actor, [kind]).where(in_tab(status, now or utcnow()))
+    if author_id and can_see_all_posts(actor):
         query = query.where(Post.author_id == author_id)
-    if status:  # an unknown status finds nothing
-        query = query.where(Post.status == status)
-    else:
-        query = query.where(Post.status != PostStatus.TRASH)
     if category_id:
         query = query.where(Post.has_term(Term.id == category_id))
     if search.strip():
@@ -43,22 +84,82 @@ def dashboard_posts(
     return query.order_by(Post.updated_at.desc(), Post.id.desc())
 
 
-def status_counts(actor: User, kind: PostKind = PostKind.ARTICLE) -> dict[str, int]:
-    """How many of the actor's visible posts are in each status (one query)."""
+def _tab_counts(now: datetime) -> list[ColumnElement[int]]:
+    return [func.count(Post.id).filter(in_tab(status, now)) for status, _ in TABS]
+
+
+def _as_counts(row: Iterable[int | None]) -> dict[str, int]:
+    return {
+        status or "all": int(n or 0) for (status, _), n in zip(TABS, row, strict=True)
+    }
+
+
+def status_counts(
+    actor: User, kind: PostKind = PostKind.ARTICLE, now: datetime | None = None
+) -> dict[str, int]:
+    """How many posts the actor manages under each tab, keyed ``all``,
+    ``published``, ``scheduled``, ``draft``, ``pending``, ``trash`` (one query)."""
+    query = managed(actor, [kind]).with_only_columns(*_tab_counts(now or utcnow()))
+    return _as_counts(db.session.execute(query).one())
+
+
+def counts_by_kind(
+    actor: User, kinds: Iterable[PostKind] = HOME_KINDS, now: datetime | None = None
+) -> dict[str, dict[str, int]]:
+    """:func:`status_counts` for several kinds at once (one query), keyed by kind."""
+    kinds = list(kinds)
     query = (
-        select(Post.status, func.count()).where(Post.kind == kind).group_by(Post.status)
+        managed(actor, kinds)
+        .with_only_columns(Post.kind, *_tab_counts(now or utcnow()))
+        .group_by(Post.kind)
     )
-    if not can_see_all_posts(actor):
-        query = query.where(Post.author_id == actor.id)
-    counts = {status.value: 0 for status in PostStatus}
-    counts.update({status.value: n for status, n in db.session.execute(query)})
+    counts = {kind.value: _as_counts([0] * len(TABS)) for kind in kinds}
+    for kind, *row in db.session.execute(query):
+        counts[PostKind(kind).value] = _as_counts(row)
     return counts
 
 
+def _light(query: Select[Post], limit: int) -> list[Post]:
+    """Titles and dates only: no terms loaded."""
+    return list(db.session.scalars(query.options(lazyload(Post.terms)).limit(limit)))
+
+
 def recent_drafts(actor: User, limit: int = 5) -> list[Post]:
-    """The actor's most recently changed drafts, for the dashboard's home."""
-    query = dashboard_posts(actor, status=PostStatus.DRAFT).limit(limit)
-    return list(db.session.scalars(query))
+    """The actor's own most recently changed drafts (articles and events),
+    for the dashboard home's "Your recent drafts" (one query)."""
+    query = (
+        select(Post)
+        .where(
+            Post.kind.in_(HOME_KINDS),
+            Post.author_id == actor.id,
+            Post.status == PostStatus.DRAFT,
+        )
+        .order_by(Post.updated_at.desc(), Post.id.desc())
+    )
+    return _light(query, limit)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """The dashboard home's "Recent activity": what the actor manages."""
+
+    #: Scheduled posts, soonest first.
+    publishing_soon: list[Post]
+    #: Published posts readers can see, newest first.
+    recently_published: list[Post]
+
+
+def activity(actor: User, limit: int = 5, now: datetime | None = None) -> Activity:
+    """Soon-to-publish and recently published articles and events (two queries)."""
+    now = now or utcnow()
+    posts = managed(actor, HOME_KINDS)
+    soon = posts.where(in_tab("scheduled", now)).order_by(
+        Post.published_at.asc(), Post.id.asc()
+    )
+    recent = posts.where(in_tab("published", now)).order_by(
+        Post.published_at.desc(), Post.id.desc()
+    )
+    return Activity(_light(soon, limit), _light(recent, limit))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ its details through the ``details`` hook, inside the same transaction.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from datetime import datetime
 
@@ -17,18 +18,77 @@ from blog.errors import require
 from blog.extensions import db
 from blog.media import Uploads
 from blog.models import Post, PostKind, PostStatus, User, utcnow
+from blog.posts.autosave import discard_autosave
 from blog.posts.editing import (
+    PostError,
     PostInput,
     apply_featured_image,
     apply_input,
     check_image_input,
     render,
 )
-from blog.posts.permissions import can_edit_post, can_publish
+from blog.posts.locking import check_version, conflict_if_stale
+from blog.posts.permissions import can_edit_post, can_make_sticky, can_publish
+from blog.posts.revisions import record_revision
 
 #: What an editor adds to a post beyond the article's fields (an event's date,
 #: place and people); it may raise :class:`blog.posts.editing.PostError`.
 Details = Callable[[Post], None]
+
+
+class SaveAction(enum.StrEnum):
+    """What the editor's button asks of :func:`save_post`.
+
+    Only ``UNPUBLISH`` ("Switch to Draft", confirmed) takes a published post
+    off the site: ``UPDATE`` and ``PUBLISH`` keep it published, and ``DRAFT``
+    is refused for it, so no plain save can unpublish anything.
+    """
+
+    #: "Save Draft": a new post, a draft or a pending post becomes a draft.
+    DRAFT = "draft"
+    #: "Publish" or "Schedule" (a future date); "Submit for Review" for
+    #: contributors, whose posts wait for an editor.
+    PUBLISH = "publish"
+    #: "Update" (published or scheduled) or "Save as Pending": save the
+    #: changes, keep the status. A published post whose date moves to the
+    #: future becomes scheduled.
+    UPDATE = "update"
+    #: "Switch to Draft": save the changes and take the post off the site.
+    UNPUBLISH = "unpublish"
+
+
+class Standing(enum.StrEnum):
+    """Where a post stands, as the editor's buttons and the lists see it:
+    the stored status, with published split at its date."""
+
+    NEW = "new"
+    DRAFT = "draft"
+    PENDING = "pending"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    TRASH = "trash"
+
+    @property
+    def is_published(self) -> bool:
+        """Published, live or scheduled: only "Switch to Draft" unpublishes it."""
+        return self in (Standing.PUBLISHED, Standing.SCHEDULED)
+
+
+def standing(post: Post | None, now: datetime | None = None) -> Standing:
+    """Where ``post`` stands at ``now`` (``NEW`` for a post not yet saved)."""
+    if post is None or post.status is None:
+        return Standing.NEW
+    if post.status == PostStatus.PUBLISHED:
+        visible = post.is_visible(now or utcnow())
+        return Standing.PUBLISHED if visible else Standing.SCHEDULED
+    return Standing(post.status.value)
+
+
+#: Why "Save Draft" is refused for a published post.
+PUBLISHED_DRAFT_MESSAGE = (
+    "This post is published: “Update” saves your changes and keeps it on the "
+    "site; “Switch to Draft” takes it off the site."
+)
 
 
 def save_post(
@@ -36,24 +96,26 @@ def save_post(
     data: PostInput,
     post: Post | None = None,
     *,
-    publish: bool = False,
+    action: SaveAction = SaveAction.UPDATE,
     kind: PostKind = PostKind.ARTICLE,
     uploads: Uploads | None = None,
     details: Details | None = None,
 ) -> Post:
     """Create or update a post with its featured image, then commit.
 
-    ``publish`` is the editor's Publish button: authors and above publish
-    (scheduled when ``publish_at`` is in the future), contributors submit
-    for review. Without it the post is saved as a draft, which also takes a
-    published post off the site.
+    ``action`` is the editor's button (see :class:`SaveAction`); the default
+    saves the changes and keeps the status (a new post becomes a draft).
 
     :param uploads: where an uploaded featured image is stored.
     :raises PermissionDenied: the actor may not edit this post.
-    :raises PostError: a field is invalid; nothing is written, and an image
-        stored on the way is removed again.
+    :raises PostError: a field is invalid, or ``DRAFT`` was asked for a
+        published post; nothing is written, and an image stored on the way
+        is removed again.
+    :raises EditConflict: (a ``PostError``) someone saved the post since
+        ``data.base_version``, or while this save ran; nothing is written.
     """
     post = _editable(actor, post, kind)
+    check_version(actor, post, data.base_version)
     check_image_input(post, data.image)
     stored = None
     try:
@@ -61,12 +123,16 @@ def save_post(
             apply_input(post, data)
             if details is not None:
                 details(post)
+            _apply_sticky(actor, post, data.sticky)
             stored = apply_featured_image(
                 post, data.image, uploads=uploads, uploader=actor
             )
         db.session.add(post)
-        apply_status(actor, post, publish=publish, publish_at=data.publish_at)
-        db.session.commit()
+        apply_status(actor, post, action=action, publish_at=data.publish_at)
+        record_revision(actor, post)
+        discard_autosave(actor, kind, post)
+        with conflict_if_stale(actor, post):
+            db.session.commit()
     except Exception:
         db.session.rollback()
         if stored is not None and uploads is not None:
@@ -82,21 +148,41 @@ def _editable(actor: User, post: Post | None, kind: PostKind) -> Post:
     return post
 
 
+def _apply_sticky(actor: User, post: Post, sticky: bool | None) -> None:
+    """Apply "Stick to the top of the blog": articles only, set by editors;
+    anyone else's save leaves it as it is."""
+    if sticky is not None and post.kind == PostKind.ARTICLE and can_make_sticky(actor):
+        post.sticky = sticky
+
+
 def apply_status(
-    actor: User, post: Post, *, publish: bool, publish_at: datetime | None
+    actor: User, post: Post, *, action: SaveAction, publish_at: datetime | None
 ) -> None:
-    """The editor's buttons: Publish (or submit for review) and Save Draft.
+    """The status the editor's button gives ``post`` (see :class:`SaveAction`).
 
     Authors and above publish, scheduled when ``publish_at`` is in the
-    future; contributors' posts wait for review; a draft leaves the site.
+    future; contributors' posts wait for review. A published post keeps its
+    date unless a new one is given; a post not yet published takes the date
+    typed, or now when it is published without one.
+
+    :raises PostError: ``DRAFT`` for a published post.
     """
-    if not publish:
-        post.status = PostStatus.DRAFT
-    elif can_publish(actor, post):
-        post.published_at = publish_at or post.published_at or utcnow()
-        post.status = PostStatus.PUBLISHED
-    else:
-        post.status = PostStatus.PENDING
+    was_published = post.status == PostStatus.PUBLISHED
+    if action is SaveAction.DRAFT and was_published:
+        raise PostError(PUBLISHED_DRAFT_MESSAGE, "")
+    if action is SaveAction.UPDATE:
+        status = post.status or PostStatus.DRAFT
+    elif action is SaveAction.PUBLISH:
+        publishes = was_published or can_publish(actor, post)
+        status = PostStatus.PUBLISHED if publishes else PostStatus.PENDING
+    else:  # DRAFT, or UNPUBLISH: "Switch to Draft" was confirmed
+        status = PostStatus.DRAFT
+    post.status = status
+    if status == PostStatus.PUBLISHED:
+        kept = post.published_at if was_published else None
+        post.published_at = publish_at or kept or utcnow()
+    else:  # off the site: the date is whatever the editor typed
+        post.published_at = publish_at
 
 
 def preview_post(

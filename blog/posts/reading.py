@@ -33,6 +33,17 @@ def visible(
     )
 
 
+def front_page(now: datetime | None = None) -> Select[Post]:
+    """The home page's articles: sticky ones first ("Stick to the top of the
+    blog"), newest first among them, then the rest by date. Ordering (rather
+    than prepending) keeps every article on exactly one page of the pager."""
+    return (
+        visible(PostKind.ARTICLE, now)
+        .order_by(None)
+        .order_by(Post.sticky.desc(), Post.published_at.desc(), Post.id.desc())
+    )
+
+
 def visible_ids(kind: PostKind | None = None) -> Select[int]:
     """The ids of visible posts (of any kind by default), for subqueries."""
     query = select(Post.id).where(Post.visible_at(utcnow()))

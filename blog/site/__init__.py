@@ -1,6 +1,8 @@
 """The site as a whole: its settings (title, tagline, time zone, the
 Discussion rules, the privacy text), kept in the database and edited by
-admins, and the promotional block every article and event page shows."""
+admins, the promotional block every article and event page shows, and the
+site menu (``menu``: stored and shown; ``menu_editor``: Settings → Menu's
+rules)."""
 
 from blog.site.promo import Promo, PromoInput, current_promo, save_promo
 from blog.site.settings import (

@@ -43,6 +43,10 @@ DEFAULTS: dict[str, Any] = {
     "akismet_key_invalid": False,  # set when Akismet refuses the key
     "privacy_text": "",  # empty: the default text in templates/comments/privacy.html
     "privacy_html": "",  # privacy_text rendered when saved
+    # Reading: how many revisions each post keeps (None: every one).
+    "revisions_to_keep": None,
+    # The site menu (blog/site/menu.py): None until saved, the default menu.
+    "menu": None,
 }
 
 
@@ -79,6 +83,8 @@ class SettingsError(FieldError):
 
 #: The largest "hold a comment with N or more links" worth storing.
 MAX_LINKS_SETTING = 1000
+#: The most revisions per post a site may ask to keep (beyond: keep all).
+MAX_REVISIONS_SETTING = 10000
 
 
 def can_manage_settings(user: User) -> bool:
@@ -146,9 +152,29 @@ def validate(values: Mapping[str, Any]) -> None:
     ):
         if len(str(values.get(key, ""))) > TEXT_MAX:
             raise SettingsError(f"Keep this under {TEXT_MAX:,} characters.", key)
+    _validate_revisions(values)
     if len(str(values.get("akismet_api_key", ""))) > 100:
         raise SettingsError(
             "That does not look like an Akismet key.", "akismet_api_key"
+        )
+
+
+def _validate_revisions(values: Mapping[str, Any]) -> None:
+    """The "Revisions to keep" setting: empty (``None``) for all, or 1 and up; 0 is
+    refused, since the latest revision is what Restore and the editor's
+    conflict notice rely on."""
+    keep = values.get("revisions_to_keep")
+    if keep is None:
+        return
+    if (
+        isinstance(keep, bool)
+        or not isinstance(keep, int)
+        or not 1 <= keep <= MAX_REVISIONS_SETTING
+    ):
+        raise SettingsError(
+            f"Keep from 1 to {MAX_REVISIONS_SETTING:,} revisions, "
+            "or leave this empty to keep them all.",
+            "revisions_to_keep",
         )
 
 

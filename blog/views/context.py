@@ -1,9 +1,11 @@
 """What every view and template gets: the site settings (read once per
-request), dates in the site's zone, the addresses of pages and posts, and
-the settings objects that services take, built from the app at the edge."""
+request), dates in the site's zone, the addresses of pages and posts, the
+site menu on public pages, the staff's "Edit" link, and the settings objects
+that services take, built from the app at the edge."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +22,10 @@ from blog.events.when import short_when, when
 from blog.extensions import db
 from blog.media import Uploads
 from blog.models import Post, PostKind
+from blog.pages import page_segments
+from blog.posts.permissions import can_edit_post
 from blog.site import DEFAULTS, load_settings, site_zone
+from blog.site.menu import LinkKind, MenuLink, site_menu
 from blog.views.arguments import page_number, text_arg
 
 #: Query arguments that filter a listing, kept by its pager's links.
@@ -76,10 +81,71 @@ def article_url(post: Post, **kwargs: Any) -> str:
 
 
 def public_url(post: Post, **kwargs: Any) -> str:
-    """A post's public address: an article's dated permalink or ``/events/slug/``."""
+    """A post's public address: an article's dated permalink,
+    ``/events/slug/``, or a page's ``/slug/`` (``/parent/slug/``)."""
     if post.kind == PostKind.EVENT:
         return url_for("events.detail", slug=post.slug, **kwargs)
+    if post.kind == PostKind.PAGE:
+        return _page_address(page_segments(post), **kwargs)
     return article_url(post, **kwargs)
+
+
+def _page_address(parts: tuple[str, ...], **kwargs: Any) -> str:
+    if len(parts) == 2:
+        return url_for("pages.subpage", parent=parts[0], slug=parts[1], **kwargs)
+    return url_for("pages.page", slug=parts[-1], **kwargs)
+
+
+def _menu_address(kind: LinkKind, parts: tuple[str, ...]) -> str:
+    """Where a menu item leads (:data:`blog.site.menu.LinkFor`)."""
+    if kind == LinkKind.PAGE:
+        return _page_address(parts)
+    if kind == LinkKind.CATEGORY:
+        return url_for("public.category", slug=parts[0])
+    if kind == LinkKind.EVENTS:
+        return url_for("events.index")
+    return url_for("public.home")
+
+
+#: Areas whose pages are not drawn in the public layout (no site menu).
+NO_MENU_BLUEPRINTS = frozenset({"dashboard", "auth", "password"})
+
+
+def menu_context() -> dict[str, list[MenuLink]]:
+    """``menu``: the site menu, made once per request (one query at most).
+
+    Empty when the database cannot answer, so that an error page still shows.
+    """
+    if "site_menu" not in g:
+        try:
+            g.site_menu = site_menu(current_settings(), _menu_address)
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.warning("Site menu unavailable")
+            g.site_menu = []
+    return {"menu": g.site_menu}
+
+
+@dataclass(frozen=True)
+class EditLink:
+    url: str
+    label: str
+
+
+EDIT_LINKS = {
+    PostKind.ARTICLE: ("dashboard.posts.edit", "Edit Post"),
+    PostKind.EVENT: ("dashboard.events.edit", "Edit Event"),
+    PostKind.PAGE: ("dashboard.pages.edit", "Edit Page"),
+}
+
+
+def edit_link(post: Post) -> EditLink | None:
+    """ "Edit Post" on a public page, for logged-in staff who may edit it;
+    ``None`` for anyone else (an anonymous reader's session is not touched)."""
+    if not current_user.is_authenticated or not can_edit_post(current_user, post):
+        return None
+    endpoint, label = EDIT_LINKS[post.kind]
+    return EditLink(url_for(endpoint, post_id=post.id), label)
 
 
 def absolute(path: str) -> str:
@@ -118,10 +184,18 @@ def local_datetime(value: datetime | None) -> str:
     return dates.local_datetime(value, current_zone())
 
 
+def local_datetime_zone(value: datetime | None) -> str:
+    """``November 29, 2026 at 10:00 a.m. EST``: the site's zone named."""
+    return dates.local_datetime(value, current_zone(), with_zone=True)
+
+
 def _site_context() -> dict[str, Any]:
     public = {k: v for k, v in current_settings().items() if k not in SECRET_SETTINGS}
     staff = has_request_context() and current_user.is_authenticated
-    return {"site": public, "is_staff": staff}
+    context: dict[str, Any] = {"site": public, "is_staff": staff}
+    if has_request_context() and not NO_MENU_BLUEPRINTS & set(request.blueprints):
+        context.update(menu_context())  # the public pages' menu
+    return context
 
 
 def register(app: Flask) -> None:
@@ -130,6 +204,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         localdate=local_date,
         localdatetime=local_datetime,
+        localdatetime_zone=local_datetime_zone,
         isodate=dates.iso,
         event_when=when,
         event_when_short=short_when,

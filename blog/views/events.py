@@ -29,6 +29,7 @@ from blog.views.comments import comment_context
 from blog.views.context import (
     absolute,
     current_settings,
+    edit_link,
     paginate_posts,
     public_url,
 )
@@ -49,7 +50,6 @@ def _listing(query: Select[Post], *, heading: str, past: bool) -> str:
         months=listings.group_by_month(pagination.items),
         filters=listings.filter_terms(),
         chosen={k: v or "" for k, v in _filters().items()},
-        categories=reading.navigation_categories(),
     )
 
 
@@ -91,6 +91,7 @@ def detail(slug: str) -> ResponseReturnValue:
         "events/detail.html",
         **event_page_context(post),
         **comment_context(post, current_user),
+        edit_link=edit_link(post),
     )
 
 
@@ -108,7 +109,6 @@ def event_page_context(post: Post, *, preview: bool = False) -> dict[str, Any]:
         "ics_url": url_for("events.ics", slug=post.slug),
         "json_ld": _json_ld(post, url, settings["title"]),
         "promo": current_promo(settings),
-        "categories": reading.navigation_categories(),
     }
 
 

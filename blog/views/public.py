@@ -20,6 +20,7 @@ from blog.views.context import (
     article_url,
     current_settings,
     current_zone,
+    edit_link,
     paginate_posts,
 )
 
@@ -38,7 +39,6 @@ def render_listing(
         pagination=pagination,
         posts=pagination.items,
         comment_counts=approved_counts(p.id for p in pagination.items),
-        categories=reading.navigation_categories(),
         **context,
     )
 
@@ -46,7 +46,7 @@ def render_listing(
 @bp.get("/")
 def home() -> ResponseReturnValue:
     return render_listing(
-        reading.visible(), "public/home.html", upcoming_events=upcoming_summary()
+        reading.front_page(), "public/home.html", upcoming_events=upcoming_summary()
     )
 
 
@@ -62,8 +62,8 @@ def article(year: int, month: str, slug: str) -> ResponseReturnValue:
         "public/article.html",
         post=post,
         neighbours=reading.neighbours(post),
-        categories=reading.navigation_categories(),
         promo=current_promo(current_settings()),
+        edit_link=edit_link(post),
         **comment_context(post, current_user),
     )
 

@@ -74,7 +74,7 @@ def test_comment_moderate_and_reply(
     moderator.get_by_role("button", name="Log In").click()
     expect(
         moderator.get_by_role("link", name=re.compile(r"^Comments"))
-    ).to_contain_text("(1)")
+    ).to_contain_text("1 pending")
     moderator.goto("/dashboard/comments/")
     row = moderator.locator("tr.comment-row", has_text="How deep did you")
     expect(row).to_contain_text("priya@example.net")

@@ -252,7 +252,7 @@ class Writer(threading.Thread):
                         publishing.save_post(
                             editor,
                             publishing.PostInput(title=f"Post {n}", body="Under load."),
-                            publish=True,
+                            action=publishing.SaveAction.PUBLISH,
                         )
                 with self.progress:
                     self.writes += 1

@@ -7,9 +7,11 @@ admins also change settings. Anonymous visitors are sent to log in.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
-from blog.models import Role
+from blog.models import Role, User
 
 ROLES = ["contributor", "author", "editor", "admin"]
 EVERYONE = set(ROLES)
@@ -20,12 +22,27 @@ MODERATORS = {"author", "editor", "admin"}
 #: endpoint -> (method, path template, roles allowed)
 MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "dashboard.home": ("GET", "/dashboard/", EVERYONE),
+    # Quick Draft: anyone may write a draft of their own.
+    "dashboard.quick_draft": ("POST", "/dashboard/quick-draft", EVERYONE),
     "dashboard.posts.index": ("GET", "/dashboard/posts/", EVERYONE),
     "dashboard.posts.new": ("GET", "/dashboard/posts/new", EVERYONE),
     "dashboard.posts.edit": ("GET", "/dashboard/posts/{post}/edit", EDITORS),
     "dashboard.posts.trash": ("POST", "/dashboard/posts/{post}/trash", EDITORS),
     "dashboard.posts.restore": ("POST", "/dashboard/posts/{post}/restore", EDITORS),
     "dashboard.posts.delete": ("POST", "/dashboard/posts/{post}/delete", EDITORS),
+    # Revisions and autosaves: whoever may edit the post (here someone else's).
+    "dashboard.posts.revisions": ("GET", "/dashboard/posts/{post}/revisions/", EDITORS),
+    "dashboard.posts.restore_revision": (
+        "POST",
+        "/dashboard/posts/{post}/revisions/{post_revision}/restore",
+        EDITORS,
+    ),
+    "dashboard.posts.autosave": ("POST", "/dashboard/posts/{post}/autosave", EDITORS),
+    "dashboard.posts.dismiss_autosave": (
+        "POST",
+        "/dashboard/posts/{post}/autosave/dismiss",
+        EDITORS,
+    ),
     "dashboard.terms.index": ("GET", "/dashboard/terms/category/", EDITORS),
     "dashboard.terms.edit": ("GET", "/dashboard/terms/category/{term}/edit", EDITORS),
     "dashboard.terms.delete": (
@@ -34,6 +51,7 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
         EDITORS,
     ),
     "dashboard.settings.general": ("GET", "/dashboard/settings/", ADMINS),
+    "dashboard.settings.reading": ("GET", "/dashboard/settings/reading/", ADMINS),
     "dashboard.events.index": ("GET", "/dashboard/events/", EVERYONE),
     "dashboard.events.new": ("GET", "/dashboard/events/new", EVERYONE),
     "dashboard.events.edit": ("GET", "/dashboard/events/{event}/edit", EDITORS),
@@ -44,6 +62,26 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
         EDITORS,
     ),
     "dashboard.events.delete": ("POST", "/dashboard/events/{event}/delete", EDITORS),
+    "dashboard.events.revisions": (
+        "GET",
+        "/dashboard/events/{event}/revisions/",
+        EDITORS,
+    ),
+    "dashboard.events.restore_revision": (
+        "POST",
+        "/dashboard/events/{event}/revisions/{event_revision}/restore",
+        EDITORS,
+    ),
+    "dashboard.events.autosave": (
+        "POST",
+        "/dashboard/events/{event}/autosave",
+        EDITORS,
+    ),
+    "dashboard.events.dismiss_autosave": (
+        "POST",
+        "/dashboard/events/{event}/autosave/dismiss",
+        EDITORS,
+    ),
     "dashboard.promo.edit": ("GET", "/dashboard/settings/promo/", ADMINS),
     # Comments: editors and admins moderate all; authors only on their own
     # posts (the comment here is on someone else's post).
@@ -144,6 +182,39 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
         ADMINS,
     ),
     "dashboard.users.delete": ("GET", "/dashboard/users/{user}/delete", ADMINS),
+    # Media library: all staff browse it; contributors may not upload; authors
+    # change only their own uploads (this one is someone else's).
+    "dashboard.media.index": ("GET", "/dashboard/media/", EVERYONE),
+    "dashboard.media.choose": ("GET", "/dashboard/media/choose.json", EVERYONE),
+    "dashboard.media.upload": ("POST", "/dashboard/media/upload", MODERATORS),
+    "dashboard.media.item": ("GET", "/dashboard/media/{media}/", EVERYONE),
+    "dashboard.media.delete": ("POST", "/dashboard/media/{media}/delete", EDITORS),
+    "dashboard.tools.index": ("GET", "/dashboard/tools/", ADMINS),
+    # Pages belong to the site: editors and admins manage them all.
+    "dashboard.pages.index": ("GET", "/dashboard/pages/", EDITORS),
+    "dashboard.pages.new": ("GET", "/dashboard/pages/new", EDITORS),
+    "dashboard.pages.edit": ("GET", "/dashboard/pages/{page}/edit", EDITORS),
+    "dashboard.pages.trash": ("POST", "/dashboard/pages/{page}/trash", EDITORS),
+    "dashboard.pages.restore": ("POST", "/dashboard/pages/{page}/restore", EDITORS),
+    "dashboard.pages.delete": ("POST", "/dashboard/pages/{page}/delete", EDITORS),
+    "dashboard.pages.revisions": (
+        "GET",
+        "/dashboard/pages/{page}/revisions/",
+        EDITORS,
+    ),
+    "dashboard.pages.restore_revision": (
+        "POST",
+        "/dashboard/pages/{page}/revisions/{page_revision}/restore",
+        EDITORS,
+    ),
+    "dashboard.pages.autosave": ("POST", "/dashboard/pages/{page}/autosave", EDITORS),
+    "dashboard.pages.dismiss_autosave": (
+        "POST",
+        "/dashboard/pages/{page}/autosave/dismiss",
+        EDITORS,
+    ),
+    "dashboard.menu.edit": ("GET", "/dashboard/settings/menu/", ADMINS),
+    "dashboard.menu.reset": ("POST", "/dashboard/settings/menu/reset", ADMINS),
 }
 
 
@@ -160,12 +231,22 @@ def test_every_dashboard_route_is_in_the_matrix(app):
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 @pytest.mark.parametrize("role", [None, *ROLES])
 def test_route_permissions(
-    app, client, make_user, make_post, make_event, make_comment, auth, endpoint, role
+    app,
+    client,
+    make_user,
+    make_post,
+    make_event,
+    make_page,
+    make_comment,
+    auth,
+    endpoint,
+    role,
 ):
     owner = make_user(Role.ADMIN, "owner")
     post = make_post("Someone else's post", author=owner, categories="Cat")
     comment = make_comment(post, status="pending")
     event = make_event("Someone else's event", author=owner)
+    page = make_page("Someone else's page", author=owner)
     with app.app_context():
         from sqlalchemy import select
 
@@ -179,9 +260,41 @@ def test_route_permissions(
         if endpoint in ("dashboard.events.delete", "dashboard.events.restore"):
             db.session.get(Post, event.id).status = "trash"
             db.session.commit()
+        if endpoint in ("dashboard.pages.delete", "dashboard.pages.restore"):
+            db.session.get(Post, page.id).status = "trash"
+            db.session.commit()
+        from blog.models import PostRevision
+
+        page_revision = db.session.scalar(
+            select(PostRevision.id).where(PostRevision.post_id == page.id)
+        )
+        post_revision, event_revision = (
+            db.session.scalar(
+                select(PostRevision.id).where(PostRevision.post_id == owned.id)
+            )
+            for owned in (post, event)
+        )
+        from blog.media import Uploads, store_image
+        from tests.unit.media.samples import photo
+
+        media_id = store_image(
+            io.BytesIO(photo()),
+            Uploads.of(app),
+            uploader=db.session.get(User, owner.id),
+        ).id
+        db.session.commit()
     method, template, allowed = MATRIX[endpoint]
     path = template.format(
-        post=post.id, term=term_id, event=event.id, comment=comment.id, user=owner.id
+        post=post.id,
+        term=term_id,
+        event=event.id,
+        comment=comment.id,
+        user=owner.id,
+        page=page.id,
+        page_revision=page_revision,
+        post_revision=post_revision,
+        event_revision=event_revision,
+        media=media_id,
     )
     if role is not None:
         make_user(Role(role), f"the-{role}")

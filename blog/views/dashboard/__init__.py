@@ -2,34 +2,37 @@
 
 Each area is a child blueprint (``dashboard.posts``, ``dashboard.events``,
 ``dashboard.comments``, ``dashboard.terms``, ``dashboard.settings``,
-``dashboard.discussion``, ``dashboard.promo``, ``dashboard.users``,
-``dashboard.profile``); the login guard here covers them all.
+``dashboard.discussion``, ``dashboard.promo``, ``dashboard.pages``,
+``dashboard.menu``, ``dashboard.users``,
+``dashboard.profile``, ``dashboard.tools``); the login guard here covers them
+all, and the side navigation is built in :mod:`.navigation`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from blog.accounts import needs_setup
-from blog.accounts.permissions import can_manage_users
 from blog.accounts.sessions import touch
 from blog.comments.moderation import pending_count
-from blog.comments.permissions import can_moderate_some
-from blog.posts.listing import recent_drafts, status_counts
-from blog.posts.permissions import can_manage_terms
-from blog.site import can_manage_settings
 from blog.views.context import current_settings
 from blog.views.dashboard import (
     comments,
     events,
+    home,
+    media,
+    menu,
+    navigation,
+    pages,
     posts,
     profile,
     settings,
     terms,
+    tools,
     users,
 )
 
@@ -37,11 +40,15 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 for child in (
     posts.bp,
     events.bp,
+    pages.bp,
+    media.bp,
     comments.bp,
     terms.bp,
     *settings.BLUEPRINTS,
+    menu.bp,
     users.bp,
     profile.bp,
+    tools.bp,
 ):
     bp.register_blueprint(child)
 
@@ -52,14 +59,24 @@ def menus() -> dict[str, Any]:
     compare role names); the pending count beside "Comments" (one query) and
     whether to warn that Akismet refused the key (from the cached settings)."""
     staff = current_user.is_authenticated
-    moderate = staff and can_moderate_some(current_user)
+    can = navigation.Abilities.of(current_user) if staff else navigation.Abilities()
+    pending = pending_count(current_user) if can.moderate else None
     return {
-        "can_moderate": moderate,
-        "can_manage_terms": staff and can_manage_terms(current_user),
-        "can_manage_settings": staff and can_manage_settings(current_user),
-        "can_manage_users": staff and can_manage_users(current_user),
-        "pending_comments": pending_count(current_user) if moderate else None,
-        "akismet_key_warning": moderate
+        "can_moderate": can.moderate,
+        "can_manage_terms": can.manage_terms,
+        "can_manage_settings": can.manage_settings,
+        "can_manage_users": can.manage_users,
+        "pending_comments": pending,
+        "dashboard_menu": navigation.build(
+            can,
+            request.endpoint,
+            request.view_args,
+            current_app.view_functions,
+            {"pending": pending},
+        )
+        if staff
+        else [],
+        "akismet_key_warning": can.moderate
         and bool(current_settings().get("akismet_key_invalid")),
     }
 
@@ -80,10 +97,4 @@ def require_staff() -> ResponseReturnValue | None:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-@bp.get("/")
-def home() -> ResponseReturnValue:
-    return render_template(
-        "dashboard/home.html",
-        counts=status_counts(current_user),
-        drafts=recent_drafts(current_user),
-    )
+home.add_home_routes(bp)

@@ -14,12 +14,14 @@ from blog.extensions import db
 from blog.forms.common import ActionForm
 from blog.forms.events import ROW_LISTS, EventForm
 from blog.models import Post, PostKind, Taxonomy
-from blog.posts.listing import status_counts
+from blog.posts import SaveAction
+from blog.posts.listing import TABS, status_counts
 from blog.posts.taxonomy import term_names
 from blog.views.arguments import page_number, text_arg
-from blog.views.context import current_zone, uploads
+from blog.views.context import current_zone, menu_context, uploads
 from blog.views.dashboard.access import load_event
 from blog.views.dashboard.editor import Editor, add_editor_routes
+from blog.views.dashboard.revisions import add_revision_routes
 from blog.views.events import event_page_context
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -40,12 +42,14 @@ class EventEditor(Editor[EventForm]):
     def preview(self, form: EventForm, post: Post | None) -> str:
         shown = preview_event(current_user, form.to_input(), post)
         return render_template(
-            "events/detail.html", **event_page_context(shown, preview=True)
+            "events/detail.html",
+            **event_page_context(shown, preview=True),
+            **menu_context(),
         )
 
-    def save(self, form: EventForm, post: Post | None, *, publish: bool) -> Post:
-        data = form.to_input()
-        return save_event(current_user, data, post, publish=publish, uploads=uploads())
+    def save(self, form: EventForm, post: Post | None, *, action: SaveAction) -> Post:
+        data = form.to_input(current_zone())
+        return save_event(current_user, data, post, action=action, uploads=uploads())
 
     def context(self) -> dict[str, Any]:
         return {
@@ -68,8 +72,10 @@ def index() -> ResponseReturnValue:
         ),
         counts=status_counts(current_user, kind=PostKind.EVENT),
         status=status,
+        tabs=TABS,
         action_form=ActionForm(),
     )
 
 
 add_editor_routes(bp, EventEditor, load_event)
+add_revision_routes(bp, load_event, PostKind.EVENT)

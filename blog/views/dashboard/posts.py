@@ -12,14 +12,15 @@ from blog.extensions import db
 from blog.forms.common import ActionForm
 from blog.forms.posts import PostFilterForm, PostForm
 from blog.models import Post, PostKind, Taxonomy
-from blog.posts import preview_post, save_post
-from blog.posts.listing import dashboard_posts, filter_choices, status_counts
+from blog.posts import SaveAction, preview_post, save_post
+from blog.posts.listing import TABS, dashboard_posts, filter_choices, status_counts
 from blog.posts.permissions import can_see_all_posts
 from blog.posts.taxonomy import term_names
 from blog.views.arguments import page_number
-from blog.views.context import current_zone, uploads
+from blog.views.context import current_zone, menu_context, uploads
 from blog.views.dashboard.access import load_post
 from blog.views.dashboard.editor import Editor, add_editor_routes
+from blog.views.dashboard.revisions import add_revision_routes
 
 bp = Blueprint("posts", __name__, url_prefix="/posts")
 
@@ -35,11 +36,13 @@ class ArticleEditor(Editor[PostForm]):
     def preview(self, form: PostForm, post: Post | None) -> str:
         data = form.to_input(current_zone())
         shown = preview_post(current_user, data, post)
-        return render_template("public/article.html", post=shown, preview=True)
+        return render_template(
+            "public/article.html", post=shown, preview=True, **menu_context()
+        )
 
-    def save(self, form: PostForm, post: Post | None, *, publish: bool) -> Post:
+    def save(self, form: PostForm, post: Post | None, *, action: SaveAction) -> Post:
         data = form.to_input(current_zone())
-        return save_post(current_user, data, post, publish=publish, uploads=uploads())
+        return save_post(current_user, data, post, action=action, uploads=uploads())
 
     def context(self) -> dict[str, Any]:
         return {
@@ -57,9 +60,12 @@ def index() -> ResponseReturnValue:
         form=form,
         pagination=db.paginate(query, page=page_number(), per_page=20),
         counts=status_counts(current_user),
+        status=form.status.data or "",
+        tabs=TABS,
         show_authors=can_see_all_posts(current_user),
         action_form=ActionForm(),
     )
 
 
 add_editor_routes(bp, ArticleEditor, load_post)
+add_revision_routes(bp, load_post, PostKind.ARTICLE)

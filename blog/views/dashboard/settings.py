@@ -1,5 +1,5 @@
-"""The site's settings screens (admins only): General, Discussion (with the
-Akismet key check) and the promotional block."""
+"""The site's settings screens (admins only): General, Reading (revisions
+to keep), Discussion (with the Akismet key check) and the promotional block."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from blog.extensions import csrf
 from blog.forms.common import ActionForm
-from blog.forms.site import DiscussionForm, PromoForm, SettingsForm
+from blog.forms.site import DiscussionForm, PromoForm, ReadingForm, SettingsForm
 from blog.site import (
     can_manage_settings,
     change_settings,
@@ -52,6 +52,19 @@ def general() -> ResponseReturnValue:
         template="dashboard/settings/general.html",
         done="Settings saved.",
         then=url_for(".general"),
+    )
+
+
+@bp.route("/reading/", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps the text
+def reading() -> ResponseReturnValue:
+    form = ReadingForm(data=current_settings())
+    return form_page(
+        form,
+        lambda: change_settings(current_user, form.values()),
+        template="dashboard/settings/reading.html",
+        done="Reading settings saved.",
+        then=url_for(".reading"),
     )
 
 

@@ -18,6 +18,7 @@ from blog.events import calendar
 from blog.events.when import when
 from blog.extensions import db
 from blog.models import Post, Role, User
+from blog.posts import SaveAction
 from tests.fixtures_events import event_input
 from tests.unit.events.helpers import NOW, SITE, make, parse, utc
 
@@ -162,11 +163,11 @@ def test_sequence_grows_with_each_save(app, make_user):
     with app.app_context():
         actor = db.session.get(User, editor.id)
         data = event_input()
-        post = events.save_event(actor, data, publish=True)
+        post = events.save_event(actor, data, action=SaveAction.PUBLISH)
         assert int(parse(post)["sequence"]) == 0
         data.post.title = "Talking across borders, again"
-        events.save_event(actor, data, post, publish=True)
-        events.save_event(actor, data, post, publish=True)
+        events.save_event(actor, data, post, action=SaveAction.PUBLISH)
+        events.save_event(actor, data, post, action=SaveAction.PUBLISH)
         item = parse(post)
         assert int(item["sequence"]) == 2
         assert str(item["uid"]) == f"event-{post.id}@blog.example.org"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from blog import events
 from blog.extensions import db
 from blog.models import Event, EventPerson, Role, Term, User
-from blog.posts import PostError
+from blog.posts import PostError, SaveAction
 from tests.fixtures_events import event_input
 
 
@@ -80,7 +80,7 @@ def test_save_event_stores_everything_and_orders_rows(app, make_user):
             contact_name="Dana Lee",
             contact_email="dana@example.org",
         )
-        post = events.save_event(actor, data, publish=True)
+        post = events.save_event(actor, data, action=SaveAction.PUBLISH)
         event = db.session.get(Event, post.id)
         assert post.kind == "event" and post.status == "published"
         assert [(p.name, p.position) for p in event.people] == [
@@ -95,7 +95,7 @@ def test_save_event_stores_everything_and_orders_rows(app, make_user):
         assert event.sequence == 0
 
         data.people = [events.PersonInput("Cleo Tan")]
-        events.save_event(actor, data, post, publish=True)
+        events.save_event(actor, data, post, action=SaveAction.PUBLISH)
         assert event.sequence == 1
         assert db.session.scalars(select(EventPerson.name)).all() == ["Cleo Tan"]
         taxonomies = set(db.session.scalars(select(Term.taxonomy)))
@@ -106,7 +106,7 @@ def test_contributors_submit_events_for_review(app, make_user):
     cora = make_user(Role.CONTRIBUTOR)
     with app.app_context():
         actor = db.session.get(User, cora.id)
-        post = events.save_event(actor, event_input(), publish=True)
+        post = events.save_event(actor, event_input(), action=SaveAction.PUBLISH)
         assert post.status == "pending"
 
 

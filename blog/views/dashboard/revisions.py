@@ -153,7 +153,10 @@ def revisions_page(post: Post) -> ResponseReturnValue:
         )
     except LookupError:
         abort(404)  # not a revision of this post
-    labels = {str(r.id): _label(r) for r in shown.revisions}
+    count = len(shown.revisions)  # newest first: the oldest is number 1
+    labels = {
+        str(r.id): _label(r, count - index) for index, r in enumerate(shown.revisions)
+    }
     form = CompareForm(
         formdata=None, old=_chosen(shown.old), new=_chosen(shown.new)
     ).offer([(history.CURRENT, "Current version"), *labels.items()])
@@ -174,10 +177,12 @@ def _chosen(version: Version) -> str:
     return str(version.revision.id) if version.revision else history.CURRENT
 
 
-def _label(revision: PostRevision) -> str:
+def _label(revision: PostRevision, number: int) -> str:
+    """ "Revision 3, November 26, 2026 at 3:50 p.m. by Ruth": numbered, as
+    saves within a minute would otherwise read alike."""
     when = dates.local_datetime(revision.created_at, current_zone())
     author = revision.author.display_name if revision.author else "a former user"
-    return f"{when} by {author}"
+    return f"Revision {number}, {when} by {author}"
 
 
 # Autosave ----------------------------------------------------------------

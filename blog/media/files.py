@@ -12,7 +12,6 @@ of this site.
 from __future__ import annotations
 
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -118,17 +117,9 @@ def store_attachment(
     if not is_pdf(stream):
         raise ImageRejected(NOT_ACCEPTED_HERE)
     data = stream.read()
-    uploads.folder.mkdir(parents=True, exist_ok=True)
-    filename = f"{secrets.token_hex(12)}.pdf"
-    path = uploads.folder / filename
-    try:
-        with path.open("xb") as out:
-            out.write(data)
-    except OSError:
-        path.unlink(missing_ok=True)
-        raise
+    path = uploads.write_new(data, "pdf")
     media = Media(
-        filename=filename,
+        filename=path.name,
         mimetype=PDF_TYPE,
         width=None,
         height=None,

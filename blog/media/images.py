@@ -121,6 +121,19 @@ class Uploads:
             max_side=int(app.config["UPLOAD_MAX_SIDE"]),
         )
 
+    def write_new(self, data: bytes, extension: str) -> Path:
+        """Write ``data`` to a new file under a random name the server chose
+        (never one that exists); nothing is left behind if writing fails."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{secrets.token_hex(12)}.{extension}"
+        try:
+            with path.open("xb") as out:
+                out.write(data)
+        except OSError:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+
     def remove(self, media: Media) -> None:
         """Delete a stored file and its variants' (its row is gone, or was
         never committed)."""
@@ -187,17 +200,9 @@ def store_image(
         raise ImageRejected(NOT_AN_IMAGE) from error
     # Written outside the ``try``: a full disk is the server's fault, not the file's.
     _, extension, mimetype = FORMATS[fmt]
-    uploads.folder.mkdir(parents=True, exist_ok=True)
-    filename = f"{secrets.token_hex(12)}.{extension}"
-    path = uploads.folder / filename
-    try:
-        with path.open("xb") as out:
-            out.write(data)
-    except OSError:
-        path.unlink(missing_ok=True)
-        raise
+    path = uploads.write_new(data, extension)
     media = Media(
-        filename=filename,
+        filename=path.name,
         mimetype=mimetype,
         width=width,
         height=height,

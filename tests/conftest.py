@@ -110,6 +110,25 @@ def reset_database() -> None:
     db.create_all()
 
 
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """On PostgreSQL, run only what a database engine could change: tests
+    that use the ``app`` (and so a database), less those marked
+    ``engine_independent`` (the permission matrix, form and menu rules).
+    The SQLite run has already run everything."""
+    if not os.environ.get("BLOG_TEST_DATABASE_URL"):
+        return
+    kept, left_out = [], []
+    for item in items:
+        uses_database = "app" in getattr(item, "fixturenames", ())
+        independent = item.get_closest_marker("engine_independent") is not None
+        (kept if uses_database and not independent else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 @pytest.fixture
 def app_config() -> dict[str, Any]:
     """Extra settings for the ``app`` fixture; override in a test module."""

@@ -13,6 +13,9 @@ import pytest
 
 from blog.models import Role, User
 
+#: What it checks cannot differ between SQLite and PostgreSQL.
+pytestmark = pytest.mark.engine_independent
+
 ROLES = ["contributor", "author", "editor", "admin"]
 EVERYONE = set(ROLES)
 EDITORS = {"editor", "admin"}

@@ -29,6 +29,9 @@ from blog.forms.common import (
 from blog.forms.events import EventForm
 from blog.forms.posts import PostForm
 
+#: What it checks cannot differ between SQLite and PostgreSQL.
+pytestmark = pytest.mark.engine_independent
+
 
 def test_an_error_for_a_known_field_goes_next_to_it(app):
     with app.test_request_context():

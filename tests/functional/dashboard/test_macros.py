@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from blog.extensions import db
 from blog.models import Post
+
+#: What it checks cannot differ between SQLite and PostgreSQL.
+pytestmark = pytest.mark.engine_independent
 
 
 def macros(app):  # type: ignore[no-untyped-def]

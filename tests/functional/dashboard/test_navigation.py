@@ -13,6 +13,9 @@ from flask import Flask
 from blog.models import CommentStatus, Role
 from blog.views.dashboard import navigation
 
+#: What it checks cannot differ between SQLite and PostgreSQL.
+pytestmark = pytest.mark.engine_independent
+
 EVERY_SECTION = [
     "Dashboard",
     "Posts",

@@ -14,6 +14,9 @@ from blog.pages.paths import (
     routed_words,
 )
 
+#: What it checks cannot differ between SQLite and PostgreSQL.
+pytestmark = pytest.mark.engine_independent
+
 
 def _page(slug: str, parent: Post | None = None) -> Post:
     return Post(kind=PostKind.PAGE, title=slug.title(), slug=slug, parent=parent)

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageFile, JpegImagePlugin
 
+from blog.media.decoding import decode_bytes
 from blog.media.images import (
     NOT_ACCEPTED,
     NOT_AN_IMAGE,
     ImageRejected,
     Uploads,
     clean_image,
-    decode_bytes,
     fitted,
     store_image,
 )

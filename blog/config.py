@@ -71,6 +71,21 @@ class DefaultConfig:
     SPAM_RETENTION_DAYS = 15
     #: Unchecked comments are retried against Akismet for this many days.
     AKISMET_RETRY_DAYS = 15
+    #: The page cache (README, "Caching"): finished public pages are kept for
+    #: anonymous readers, per content version, so a change shows at once.
+    #: False makes every page afresh (validators and Cache-Control stay).
+    CACHE_PAGES = True
+    #: Where pages are kept: "" for each worker's memory, or a redis:// URL
+    #: that every worker and server shares.
+    CACHE_REDIS_URL = ""
+    #: The longest a stored page is kept, and the length of the ETag's time
+    #: bucket: how late a page's time-dependent bits may be.
+    CACHE_PAGE_SECONDS = 300
+    #: ``s-maxage`` of public pages: how long a shared cache (nginx, a CDN)
+    #: may serve one before asking again with its ETag.
+    CACHE_SHARED_SECONDS = 5
+    #: Most pages a worker keeps in memory (when CACHE_REDIS_URL is "").
+    CACHE_THRESHOLD = 500
     #: Proxies in front of the app that set X-Forwarded-For/-Proto (0: none).
     #: Without it, behind a proxy every reader has the proxy's IP address.
     PROXY_FIX_X_FOR = 0

@@ -42,8 +42,10 @@ from sqlalchemy.exc import DBAPIError
 from blog.backup.errors import BackupError
 from blog.backup.manifest import TABLES_PREFIX, TableEntry
 
-#: Alembic's bookkeeping: the manifest records the revision instead.
-SKIPPED_TABLES = frozenset({"alembic_version"})
+#: Alembic's bookkeeping (the manifest records the revision instead), and
+#: the page cache's content version, which belongs to the running site: a
+#: restore moves it forward (:func:`blog.site.cache_version.restart`).
+SKIPPED_TABLES = frozenset({"alembic_version", "cache_state"})
 BATCH = 1000
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from blog.backup import archive, portable, postgres, schema, sqlite
 from blog.backup.errors import BackupError, TargetNotEmpty
@@ -23,6 +24,7 @@ from blog.backup.snapshot import SQLITE_MEMBER
 from blog.backup.uploads import Staging, files
 from blog.extensions import db
 from blog.media import Uploads
+from blog.site import cache_version
 
 
 @dataclass
@@ -67,6 +69,7 @@ def restore_backup(app: Flask, path: Path, *, force: bool = False) -> RestoreRes
             + ". Restore into an empty site, or add --force to replace everything."
         )
     engine = db.engine
+    previous = _content_version(engine)
     native = (
         engine.dialect.name == "sqlite"
         and manifest.database_kind == "sqlite"
@@ -100,9 +103,22 @@ def restore_backup(app: Flask, path: Path, *, force: bool = False) -> RestoreRes
     finally:
         staging.discard()
     upgraded = _upgrade(manifest)
+    with engine.begin() as connection:
+        # Pages cached before the restore must not be served after it.
+        cache_version.restart(connection, above=previous)
     return RestoreResult(
         manifest, method, manifest.total_rows, restored, upgraded, occupied
     )
+
+
+def _content_version(engine: Engine) -> int:
+    """The page cache's content version before the restore (0: none yet)."""
+    try:
+        with engine.connect() as connection:
+            state = cache_version.read(connection)
+    except SQLAlchemyError:  # an empty database: no table yet
+        return 0
+    return state.version if state else 0
 
 
 def _load_portable(engine: Engine, manifest: Manifest, folder: Path) -> None:

@@ -7,7 +7,7 @@ commenter a message next to the field.
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
 from wtforms import (
     BooleanField,
@@ -66,6 +66,14 @@ class CommentForm(BlogForm):
     ts = HiddenField()
     #: Honeypot: hidden from people, filled in by some robots.
     fax_number = StringField("Leave this field empty")
+
+    @classmethod
+    def for_reader(cls, **kwargs: Any) -> Self:
+        """An anonymous reader's form: no session CSRF token, so that the page
+        sets no cookie and a cache can keep it. The signed timestamp (``ts``)
+        and the ``Origin`` check of :mod:`blog.views.comments` stand in for
+        it; logged-in staff keep the session token (:meth:`for_staff`)."""
+        return cls(meta={"csrf": False}, **kwargs)
 
     def for_staff(self) -> Self:
         """Logged-in staff comment as themselves: no name, email or website."""

@@ -2,6 +2,7 @@
 
 from blog.models.base import utcnow
 from blog.models.breaker import CircuitBreaker
+from blog.models.cache import CacheState
 from blog.models.comment import Comment, CommentLogEntry, CommentStatus, SpamCheck
 from blog.models.event import Event, EventPerson, EventSponsor, EventStatus, PersonRole
 from blog.models.media import Media, MediaVariant, media_uses
@@ -26,6 +27,7 @@ __all__ = [
     "EDITOR_ROLES",
     "AccountEvent",
     "AccountToken",
+    "CacheState",
     "CircuitBreaker",
     "Comment",
     "CommentLogEntry",

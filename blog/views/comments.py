@@ -2,6 +2,13 @@
 
 :func:`comment_context` builds everything ``comments/_thread.html`` shows;
 article and event pages both call it.
+
+Forgery: an anonymous reader's form carries no session CSRF token (the
+page sets no cookie, so caches can keep it). A browser posting from
+another site's page says so (``Origin``, ``Sec-Fetch-Site``), and such a
+post is refused; the signed timestamp (``ts``, bound to the post and its
+age) decides, as before, whether the comment may skip moderation. Logged-in
+staff keep their session CSRF token.
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -43,12 +51,17 @@ from blog.forms.comments import CommentForm
 from blog.forms.common import show_errors
 from blog.models import Comment, CommentStatus, Post, User, utcnow
 from blog.views.arguments import int_arg
+from blog.views.caching import cacheable, note_form_token
 from blog.views.context import absolute, comment_settings, current_settings, public_url
 
 bp = Blueprint("comments", __name__)
 
 REMEMBER_COOKIE = "comment_author"
 REMEMBER_DAYS = 365
+CROSS_SITE_MESSAGE = (
+    "This comment was sent from a page on another site, so it was not posted. "
+    "If you wrote it, check it and post it again from this page."
+)
 
 
 @dataclass
@@ -140,6 +153,7 @@ def _thread(post: Post) -> threads.Thread:
 def _stamped(form: CommentForm, post: Post, reply_to: Comment | None) -> CommentForm:
     """The form with a fresh signed timestamp, its parent, an empty honeypot."""
     form.ts.data = form_token(current_app.config["SECRET_KEY"], post.id)
+    note_form_token(form.ts.data, post.id)
     form.comment_parent.data = str(reply_to.id) if reply_to else ""
     form.fax_number.data = ""
     return form
@@ -152,7 +166,9 @@ def _blank_form(staff: User | None) -> CommentForm:
     remembered = _remembered()
     if remembered:
         _private_page()
-    return CommentForm(formdata=None, data={**remembered, "remember": bool(remembered)})
+    return CommentForm.for_reader(
+        formdata=None, data={**remembered, "remember": bool(remembered)}
+    )
 
 
 def comment_url(comment: Comment) -> str:
@@ -189,7 +205,9 @@ def submit(post_id: int) -> ResponseReturnValue:
     now = utcnow()
     post = open_post(post_id, current_settings(), now) or abort(404)
     staff = staff_member(current_user)
-    form = CommentForm().for_staff() if staff else CommentForm()
+    form = CommentForm().for_staff() if staff else CommentForm.for_reader()
+    if _cross_site():
+        return _form_page(post, form, 403, CROSS_SITE_MESSAGE)
     if not form.validate_on_submit():
         return _form_page(post, form, 400)
     data = _submission(form, post, now)
@@ -201,6 +219,37 @@ def submit(post_id: int) -> ResponseReturnValue:
     if not staff:
         _remember(response, form)
     return response
+
+
+def _cross_site() -> bool:
+    """The browser says the form was sent from another site's page.
+
+    ``Sec-Fetch-Site: cross-site``, or an ``Origin`` other than this site's
+    (the address asked for, over HTTP or HTTPS, or ``SITE_URL``). Without
+    either header (curl, older browsers) the post is taken.
+    """
+    if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    site = urlsplit(str(current_app.config["SITE_URL"]))
+    own = {
+        _origin(site.scheme, site.netloc),
+        _origin("http", request.host),
+        _origin("https", request.host),
+    }
+    sent = urlsplit(origin.strip())
+    return _origin(sent.scheme, sent.netloc) not in own
+
+
+def _origin(scheme: str, netloc: str) -> str:
+    """``scheme://host[:port]``, lower case, without the scheme's default port."""
+    scheme, netloc = scheme.lower(), netloc.lower()
+    default = {"http": ":80", "https": ":443"}.get(scheme)
+    if default and netloc.endswith(default):
+        netloc = netloc[: -len(default)]
+    return f"{scheme}://{netloc}"
 
 
 def _refused(
@@ -268,5 +317,6 @@ def held(token: str) -> ResponseReturnValue:
 
 
 @bp.get("/privacy/")
+@cacheable
 def privacy() -> ResponseReturnValue:
     return render_template("comments/privacy.html")

@@ -25,6 +25,7 @@ from blog.models import Post, PostKind, Taxonomy, utcnow
 from blog.posts import reading
 from blog.site import current_promo
 from blog.views.arguments import text_arg
+from blog.views.caching import cacheable
 from blog.views.comments import comment_context
 from blog.views.context import (
     absolute,
@@ -61,12 +62,14 @@ def _filters() -> dict[str, str | None]:
 
 
 @bp.get("/events/")
+@cacheable
 def index() -> ResponseReturnValue:
     query = listings.upcoming(utcnow(), **_filters())
     return _listing(query, heading="Upcoming events", past=False)
 
 
 @bp.get("/events/past/")
+@cacheable
 def past() -> ResponseReturnValue:
     return _listing(
         listings.past(utcnow(), **_filters()), heading="Past events", past=True
@@ -83,6 +86,7 @@ def _event_or_redirect(slug: str, endpoint: str) -> Post | WerkzeugResponse:
 
 
 @bp.get("/events/<slug>/")
+@cacheable
 def detail(slug: str) -> ResponseReturnValue:
     post = _event_or_redirect(slug, "events.detail")
     if not isinstance(post, Post):
@@ -136,9 +140,7 @@ def _ics_response(posts: list[Post], filename: str, name: str = "") -> Response:
     response = Response(calendar.ics(cal), mimetype="text/calendar")
     response.headers["Content-Type"] = ICS_TYPE
     response.headers["Content-Disposition"] = f'inline; filename="{_safe(filename)}"'
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
-    return response
+    return response  # Cache-Control: as every public page (blog.views.caching)
 
 
 def _safe(filename: str) -> str:
@@ -150,6 +152,7 @@ def _safe(filename: str) -> str:
 
 
 @bp.get("/events/<slug>.ics")
+@cacheable
 def ics(slug: str) -> ResponseReturnValue:
     post = _event_or_redirect(slug, "events.ics")
     if not isinstance(post, Post):
@@ -158,6 +161,7 @@ def ics(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/events/category/<slug>.ics")
+@cacheable
 def category_feed(slug: str) -> ResponseReturnValue:
     term = reading.get_term(Taxonomy.CATEGORY, slug) or abort(404)
     posts = listings.upcoming_events(FEED_LIMIT, category=term.slug)
@@ -166,6 +170,7 @@ def category_feed(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/events.ics")
+@cacheable
 def feed() -> ResponseReturnValue:
     name = f"{current_settings()['title']}: events"
     return _ics_response(listings.upcoming_events(FEED_LIMIT), "events.ics", name)

@@ -1,12 +1,16 @@
 """Headers on every response: security headers, and no caching of the
 dashboard and account pages, nor of any page a logged-in person sees (it
-carries their name and a CSRF token)."""
+carries their name and a CSRF token). Public pages for anonymous readers
+get their validators and public ``Cache-Control`` from
+:mod:`blog.views.caching`."""
 
 from __future__ import annotations
 
 from flask import Flask, request
 from flask.wrappers import Response
 from flask_login import current_user
+
+from blog.views import caching
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,6 +27,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def register(app: Flask) -> None:
+    caching.register(app)  # first: its after_request hook runs last
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -46,6 +52,6 @@ def register(app: Flask) -> None:
 def _personal(response: Response) -> bool:
     """Whether the page was made for a logged-in person (static files and
     uploads are the same for everyone)."""
-    if request.endpoint == "static":
-        return False
+    if request.endpoint == "static" or caching.anonymous_page():
+        return False  # an anonymous reader's page: no user to load
     return bool(current_user.is_authenticated)

@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from blog.models import PostKind
 from blog.posts import reading
+from blog.views.caching import cacheable
 from blog.views.comments import comment_context
 from blog.views.context import edit_link, public_url
 
@@ -28,11 +29,13 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/<page_slug:slug>/")
+@cacheable
 def page(slug: str) -> ResponseReturnValue:
     return _show(slug)
 
 
 @bp.get("/<page_slug:parent>/<page_slug:slug>/")
+@cacheable
 def subpage(parent: str, slug: str) -> ResponseReturnValue:
     return _show(slug)
 

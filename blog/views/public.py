@@ -15,6 +15,7 @@ from blog.events.listings import upcoming_summary
 from blog.models import Post, PostKind, Taxonomy
 from blog.posts import reading
 from blog.site import current_promo
+from blog.views.caching import cacheable
 from blog.views.comments import comment_context
 from blog.views.context import (
     article_url,
@@ -44,6 +45,7 @@ def render_listing(
 
 
 @bp.get("/")
+@cacheable
 def home() -> ResponseReturnValue:
     return render_listing(
         reading.front_page(), "public/home.html", upcoming_events=upcoming_summary()
@@ -51,6 +53,7 @@ def home() -> ResponseReturnValue:
 
 
 @bp.get("/<int:year>/<month>/<slug>/")
+@cacheable
 def article(year: int, month: str, slug: str) -> ResponseReturnValue:
     post = reading.get_visible_post(PostKind.ARTICLE, slug)
     if post is None:
@@ -69,6 +72,7 @@ def article(year: int, month: str, slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/category/<slug>/")
+@cacheable
 def category(slug: str) -> ResponseReturnValue:
     term = reading.get_term(Taxonomy.CATEGORY, slug) or abort(404)
     return render_listing(
@@ -77,12 +81,14 @@ def category(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/tag/<slug>/")
+@cacheable
 def tag(slug: str) -> ResponseReturnValue:
     term = reading.get_term(Taxonomy.TAG, slug) or abort(404)
     return render_listing(reading.in_term(term), heading=f"Tag: {term.name}", term=term)
 
 
 @bp.get("/author/<slug>/")
+@cacheable
 def author(slug: str) -> ResponseReturnValue:
     person = reading.get_author(slug) or abort(404)
     return render_listing(
@@ -93,6 +99,7 @@ def author(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/<int:year>/")
+@cacheable
 def year_archive(year: int) -> ResponseReturnValue:
     if year not in YEARS:
         abort(404)
@@ -101,6 +108,7 @@ def year_archive(year: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:year>/<int(fixed_digits=2):month>/")
+@cacheable
 def month_archive(year: int, month: int) -> ResponseReturnValue:
     if year not in YEARS or not 1 <= month <= 12:
         abort(404)

@@ -76,11 +76,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from blog import models  # noqa: F401  (registers the tables)
     from blog.accounts.login import configure_login
+    from blog.comments import roots as comment_roots
     from blog.database import register_engine_events
     from blog.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
     register_engine_events(app)
+    comment_roots.register()
     csrf.init_app(app)
     limiter.init_app(app)
     migrate.init_app(

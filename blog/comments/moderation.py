@@ -36,10 +36,16 @@ from blog.database import contains
 from blog.errors import require
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, SpamCheck, User, utcnow
+from blog.paging import COUNT_CAP, capped, count_up_to
 
 #: How many comments one bulk action takes at most.
 BULK_LIMIT = 200
 ALREADY_SAID = "You've already said that."
+#: What the "All" tab leaves out, as WordPress does: they have tabs of their
+#: own. (Leaving out, rather than listing pending and approved, lets the
+#: newest-first list read the ``submitted_at`` index backwards and stop at a
+#: page: it need not merge two statuses' ranges.)
+UNLISTED = (CommentStatus.SPAM, CommentStatus.TRASH)
 
 
 def queue(actor: User, status: str = "", search: str = "") -> Select[Comment]:
@@ -56,9 +62,7 @@ def queue(actor: User, status: str = "", search: str = "") -> Select[Comment]:
     if status in set(CommentStatus):
         query = query.where(Comment.status == status)
     else:
-        query = query.where(
-            Comment.status.in_([CommentStatus.PENDING, CommentStatus.APPROVED])
-        )
+        query = query.where(Comment.status.not_in(UNLISTED))
     words = search.strip()
     if words:
         query = query.where(
@@ -74,24 +78,28 @@ def queue(actor: User, status: str = "", search: str = "") -> Select[Comment]:
     return query.order_by(Comment.submitted_at.desc(), Comment.id.desc())
 
 
-def status_counts(actor: User) -> dict[str, int]:
-    """How many comments the actor moderates in each status (one query)."""
-    query = (
-        select(Comment.status, func.count())
-        .where(moderated_by(actor))
-        .group_by(Comment.status)
-    )
-    counts = {status.value: 0 for status in CommentStatus}
-    counts.update({status.value: n for status, n in db.session.execute(query)})
-    return counts
+def status_counts(actor: User, cap: int = COUNT_CAP) -> dict[str, int]:
+    """How many comments the actor moderates in each status, and ``all``
+    (pending and approved), each counted up to ``cap`` (one query: a
+    million approved comments are not counted on every page; beyond the
+    cap a count is an :class:`~blog.paging.AtLeast`, shown "1,000+")."""
+    mine = select(Comment.id).where(moderated_by(actor))
+    tabs = {
+        status.value: mine.where(Comment.status == status) for status in CommentStatus
+    }
+    tabs["all"] = mine.where(Comment.status.not_in(UNLISTED))
+    row = db.session.execute(
+        select(*(count_up_to(query, cap) for query in tabs.values()))
+    ).one()
+    return {name: capped(n, cap) for name, n in zip(tabs, row, strict=True)}
 
 
-def pending_count(actor: User) -> int:
-    """For the dashboard navigation (one COUNT query)."""
-    query = select(func.count(Comment.id)).where(
+def pending_count(actor: User, cap: int = COUNT_CAP) -> int:
+    """For the dashboard navigation (one COUNT query, up to ``cap``)."""
+    query = select(Comment.id).where(
         Comment.status == CommentStatus.PENDING, moderated_by(actor)
     )
-    return int(db.session.scalar(query) or 0)
+    return capped(db.session.scalar(select(count_up_to(query, cap))), cap)
 
 
 @dataclass(frozen=True)

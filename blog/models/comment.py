@@ -41,6 +41,16 @@ class Comment(Model):
             "status",
             "submitted_at",
         ),
+        # A page of a thread: its top-level comments (root_id NULL) in order,
+        # then their replies, read from the index whatever the thread's size.
+        Index(
+            "ix_comments_post_id_status_root_id_submitted_at",
+            "post_id",
+            "status",
+            "root_id",
+            "submitted_at",
+            "id",
+        ),
         Index("ix_comments_status_submitted_at", "status", "submitted_at"),
         Index("ix_comments_author_email_submitted_at", "author_email", "submitted_at"),
         Index("ix_comments_author_ip_submitted_at", "author_ip", "submitted_at"),
@@ -57,6 +67,10 @@ class Comment(Model):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("comments.id", ondelete="SET NULL"), index=True
     )
+    #: The top-level comment an approved reply is shown under; ``None`` for
+    #: a comment readers see at the top level, and for any comment they do
+    #: not see. Kept by :mod:`blog.comments.roots` on every flush.
+    root_id: Mapped[int | None]
     #: Staff commenting as themselves; ``None`` for readers.
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True

@@ -46,8 +46,33 @@ class Post(Model):
     __tablename__ = "posts"
     __table_args__ = (
         UniqueConstraint("kind", "slug", name="uq_posts_kind_slug"),
-        Index("ix_posts_kind_status_published_at", "kind", "status", "published_at"),
-        Index("ix_posts_author_id_published_at", "author_id", "published_at"),
+        # Archives by date: a page, its cursor (published_at, id) and its count.
+        Index(
+            "ix_posts_kind_status_published_at_id",
+            "kind",
+            "status",
+            "published_at",
+            "id",
+        ),
+        # The home page: sticky articles first, then by date.
+        Index(
+            "ix_posts_kind_status_sticky_published_at",
+            "kind",
+            "status",
+            "sticky",
+            "published_at",
+            "id",
+        ),
+        # An author's archive, its pages and its count, from the index alone.
+        Index(
+            "ix_posts_author_id_kind_status_published_at",
+            "author_id",
+            "kind",
+            "status",
+            "published_at",
+        ),
+        # The dashboard's lists: most recently changed first.
+        Index("ix_posts_kind_updated_at", "kind", "updated_at", "id"),
         Index("ix_posts_kind_parent_id_slug", "kind", "parent_id", "slug"),
     )
 
@@ -90,7 +115,13 @@ class Post(Model):
     #: Where a page sorts among its siblings.
     menu_order: Mapped[int] = mapped_column(default=0, server_default="0")
 
-    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    #: "unnested": an inner join, but a LEFT OUTER one when it hangs off an
+    #: outer join (a page's parent), rather than a nested ``(posts JOIN
+    #: users)`` that SQLite evaluates by reading every post.
+    author: Mapped[User] = relationship(
+        lazy="joined",
+        innerjoin="unnested",  # type: ignore[arg-type]  # documented, not typed
+    )
     terms: Mapped[list[Term]] = relationship(
         secondary=post_terms, order_by=Term.name, lazy="selectin"
     )
@@ -141,11 +172,17 @@ class Post(Model):
 
     @classmethod
     def has_term(cls, *criteria: ColumnElement[bool]) -> ColumnElement[bool]:
-        """The post carries a term matching ``criteria`` (``Term.id == 3``)."""
-        return cls.id.in_(
+        """The post carries a term matching ``criteria`` (``Term.id == 3``).
+
+        A correlated ``EXISTS``, looked up in ``post_terms``'s primary key
+        for each post a page reads, rather than an ``IN`` list of every post
+        of the term built on each query (9,000 posts in a big category).
+        """
+        return (
             select(post_terms.c.post_id)
             .join(Term, Term.id == post_terms.c.term_id)
-            .where(*criteria)
+            .where(post_terms.c.post_id == cls.id, *criteria)
+            .exists()
         )
 
     def __repr__(self) -> str:

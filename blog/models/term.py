@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blog.extensions import Model
@@ -22,12 +22,9 @@ post_terms = Table(
     "post_terms",
     Model.metadata,
     Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "term_id",
-        ForeignKey("terms.id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    ),
+    Column("term_id", ForeignKey("terms.id", ondelete="CASCADE"), primary_key=True),
+    # A term's posts from the index alone (menus, archives, counts).
+    Index("ix_post_terms_term_id_post_id", "term_id", "post_id"),
 )
 
 

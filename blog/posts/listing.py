@@ -1,6 +1,6 @@
 """The dashboard's lists of posts: what each person manages, filtered by the
 list's tabs (All, Published, Scheduled, Drafts, Pending, Trash), counted in
-one query, and the dashboard home's panels.
+one query (up to a cap: :mod:`blog.paging`), and the dashboard home's panels.
 
 "Published" means what readers can see now and "Scheduled" what they will
 see at its date (:meth:`blog.models.Post.visible_at` splits them), so a
@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import lazyload
 
 from blog.database import contains
 from blog.extensions import db
 from blog.models import Post, PostKind, PostStatus, Taxonomy, Term, User, utcnow
+from blog.paging import COUNT_CAP, capped, count_up_to
 from blog.posts.permissions import can_see_all_posts
 
 #: The lists' tabs, in order: the ``status`` argument and its label.
@@ -84,39 +85,61 @@ def dashboard_posts(
     return query.order_by(Post.updated_at.desc(), Post.id.desc())
 
 
-def _tab_counts(now: datetime) -> list[ColumnElement[int]]:
-    return [func.count(Post.id).filter(in_tab(status, now)) for status, _ in TABS]
+def _tab_counts(
+    posts: Select[Post], now: datetime, cap: int
+) -> list[ColumnElement[int]]:
+    """One capped count per tab of ``posts`` (see :func:`blog.paging.count_up_to`)."""
+    keys = posts.with_only_columns(Post.id)
+    counts = []
+    for status, _ in TABS:
+        if status == "scheduled":  # two index ranges: a date to come, or none
+            published = keys.where(Post.status == PostStatus.PUBLISHED)
+            counts.append(
+                count_up_to(published.where(Post.published_at > now), cap)
+                + count_up_to(published.where(Post.published_at.is_(None)), cap)
+            )
+        else:
+            counts.append(count_up_to(keys.where(in_tab(status, now)), cap))
+    return counts
 
 
-def _as_counts(row: Iterable[int | None]) -> dict[str, int]:
+def _as_counts(row: Iterable[int | None], cap: int) -> dict[str, int]:
     return {
-        status or "all": int(n or 0) for (status, _), n in zip(TABS, row, strict=True)
+        status or "all": capped(n, cap)
+        for (status, _), n in zip(TABS, row, strict=True)
     }
 
 
 def status_counts(
-    actor: User, kind: PostKind = PostKind.ARTICLE, now: datetime | None = None
+    actor: User,
+    kind: PostKind = PostKind.ARTICLE,
+    now: datetime | None = None,
+    cap: int = COUNT_CAP,
 ) -> dict[str, int]:
     """How many posts the actor manages under each tab, keyed ``all``,
-    ``published``, ``scheduled``, ``draft``, ``pending``, ``trash`` (one query)."""
-    query = managed(actor, [kind]).with_only_columns(*_tab_counts(now or utcnow()))
-    return _as_counts(db.session.execute(query).one())
+    ``published``, ``scheduled``, ``draft``, ``pending``, ``trash`` (one
+    query), each counted up to ``cap``: beyond, an
+    :class:`~blog.paging.AtLeast` ("1,000+"), so that a site with 100,000
+    posts does not count them all on every page of the dashboard."""
+    counts = _tab_counts(managed(actor, [kind]), now or utcnow(), cap)
+    return _as_counts(db.session.execute(select(*counts)).one(), cap)
 
 
 def counts_by_kind(
-    actor: User, kinds: Iterable[PostKind] = HOME_KINDS, now: datetime | None = None
+    actor: User,
+    kinds: Iterable[PostKind] = HOME_KINDS,
+    now: datetime | None = None,
+    cap: int = COUNT_CAP,
 ) -> dict[str, dict[str, int]]:
     """:func:`status_counts` for several kinds at once (one query), keyed by kind."""
     kinds = list(kinds)
-    query = (
-        managed(actor, kinds)
-        .with_only_columns(Post.kind, *_tab_counts(now or utcnow()))
-        .group_by(Post.kind)
-    )
-    counts = {kind.value: _as_counts([0] * len(TABS)) for kind in kinds}
-    for kind, *row in db.session.execute(query):
-        counts[PostKind(kind).value] = _as_counts(row)
-    return counts
+    now = now or utcnow()
+    counts = [_tab_counts(managed(actor, [kind]), now, cap) for kind in kinds]
+    row = list(db.session.execute(select(*(c for tabs in counts for c in tabs))).one())
+    return {
+        kind.value: _as_counts(row[n * len(TABS) : (n + 1) * len(TABS)], cap)
+        for n, kind in enumerate(kinds)
+    }
 
 
 def _light(query: Select[Post], limit: int) -> list[Post]:

@@ -129,7 +129,7 @@ def comment_context(
     is_open = comments_open(post, current_settings(), utcnow())
     thread = _thread(post)
     parent_id = form.parent_id if form else int_arg("replytocom")
-    reply_to = thread.by_id.get(parent_id) if parent_id else None
+    reply_to = thread.reply_target(parent_id) if parent_id else None
     if is_open:
         form = _stamped(form or _blank_form(staff), post, reply_to)
     akismet = comment_settings().akismet.enabled
@@ -142,8 +142,8 @@ def comment_context(
 
 def _thread(post: Post) -> threads.Thread:
     """The page of the post's approved comments the request asks for."""
-    return threads.build(
-        threads.approved_comments(post.id),
+    return threads.load(
+        post.id,
         max_depth=int(current_app.config["COMMENT_THREAD_DEPTH"]),
         per_page=int(current_app.config["COMMENTS_PER_PAGE"]),
         page=int_arg("cpage"),
@@ -175,11 +175,10 @@ def comment_url(comment: Comment) -> str:
     """Where the commenter lands after posting: on the comment itself."""
     if comment.status != CommentStatus.APPROVED:
         return url_for("comments.held", token=comment.token) + f"#comment-{comment.id}"
-    approved = threads.approved_comments(comment.post_id)
-    page = (
-        threads.root_index(approved, comment.id)
-        // int(current_app.config["COMMENTS_PER_PAGE"])
-        + 1
+    page = threads.page_of(
+        comment,
+        max_depth=int(current_app.config["COMMENT_THREAD_DEPTH"]),
+        per_page=int(current_app.config["COMMENTS_PER_PAGE"]),
     )
     kwargs = {"cpage": page} if page > 1 else {}
     return public_url(comment.post, **kwargs) + f"#comment-{comment.id}"

@@ -23,6 +23,7 @@ from blog.extensions import db
 from blog.media import Uploads
 from blog.models import Post, PostKind
 from blog.pages import page_segments
+from blog.paging import paginate
 from blog.posts.permissions import can_edit_post
 from blog.site import DEFAULTS, load_settings, site_zone
 from blog.site.menu import LinkKind, MenuLink, site_menu
@@ -155,8 +156,9 @@ def absolute(path: str) -> str:
 
 def paginate_posts(query: Select[Post]) -> Pagination:
     """The page of ``query`` the request asks for (``?page=``), as many posts
-    a page as the site's Reading setting says; 404 past the last page."""
-    return db.paginate(
+    a page as the site's Reading setting says; 404 past the last page. The
+    pager counts ten pages ahead ("Page 1 of 10+"), not every post."""
+    return paginate(
         query,
         page=page_number(),
         per_page=int(current_settings()["posts_per_page"]),
@@ -164,15 +166,16 @@ def paginate_posts(query: Select[Post]) -> Pagination:
     )
 
 
-def page_url(page: int) -> str:
-    """This page's address at another page number, keeping its filters.
+def page_url(page: int, **cursor: str) -> str:
+    """This page's address at another page number, keeping its filters,
+    with the pager's ``cursor`` (``after``/``before``: :mod:`blog.paging`).
 
     Only the query arguments named in :data:`PAGER_FILTERS` are kept: any
     other name could be one that ``url_for`` reads itself (``_external``,
     ``_anchor``, ``_method``, ``endpoint``).
     """
     kept = {name: value for name in PAGER_FILTERS if (value := text_arg(name))}
-    args = {**kept, **(request.view_args or {}), "page": page}
+    args = {**kept, **(request.view_args or {}), "page": page, **cursor}
     return url_for(request.endpoint or "public.home", **args)
 
 

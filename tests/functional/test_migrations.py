@@ -113,3 +113,54 @@ def test_downgrading_accounts_keeps_invited_and_deactivated_users_out(app):
             )
         assert hashes == {1: "!", 2: "!", 3: "$argon2id$ok"}
         downgrade(revision="base")
+
+
+def test_upgrading_finds_each_comments_thread(app):
+    """0012 computes ``root_id`` for the comments already there, as
+    blog.comments.roots keeps it: an approved reply under an approved
+    parent shows in its top-level comment's thread; a reply under a
+    comment readers do not see starts a thread of its own."""
+    from sqlalchemy import text
+
+    from tests.functional.test_backup import insert_filled
+
+    with app.app_context():
+        db.drop_all()
+        upgrade(revision="0011")
+        with db.engine.begin() as connection:
+            insert_filled(connection, "users", id=1, role="author")
+            insert_filled(
+                connection,
+                "posts",
+                id=2,
+                author_id=1,
+                kind="article",
+                status="published",
+            )
+            shape = [  # id, parent, status
+                (10, None, "approved"),
+                (11, 10, "approved"),
+                (12, 11, "approved"),
+                (13, 10, "pending"),
+                (14, 13, "approved"),
+                (15, 14, "approved"),
+                (16, 12, "spam"),
+            ]
+            for comment_id, parent, status in shape:
+                insert_filled(
+                    connection,
+                    "comments",
+                    id=comment_id,
+                    post_id=2,
+                    parent_id=parent,
+                    status=status,
+                    spam_check="ham",
+                    submitted={},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            found = dict(
+                connection.execute(text("SELECT id, root_id FROM comments")).all()
+            )
+        assert found == {10: None, 11: 10, 12: 10, 13: None, 14: None, 15: 14, 16: None}
+        downgrade(revision="base")

@@ -28,11 +28,12 @@ from blog.comments.moderation import (
 )
 from blog.comments.permissions import can_moderate_all, can_moderate_some
 from blog.comments.states import allowed_actions, describe
-from blog.extensions import csrf, db
+from blog.extensions import csrf
 from blog.forms.comments import BulkForm, CommentEditForm, ReplyForm
 from blog.forms.common import ActionForm
 from blog.models import Comment, CommentStatus
 from blog.numbers import parse_ids
+from blog.paging import paginate
 from blog.validation import local_path
 from blog.views.arguments import page_number, text_arg
 from blog.views.context import comment_settings
@@ -58,7 +59,7 @@ def _back() -> str:
 def index() -> ResponseReturnValue:
     status, search = text_arg("status"), text_arg("q")
     query = queue(current_user, status, search)
-    pagination = db.paginate(query, page=page_number(), per_page=20, error_out=False)
+    pagination = paginate(query, page=page_number(), per_page=20, error_out=False)
     return render_template(
         "dashboard/comments/index.html",
         pagination=pagination,

@@ -10,10 +10,10 @@ from flask_login import current_user
 
 from blog.events import preview_event, save_event
 from blog.events.listings import dashboard_events
-from blog.extensions import db
 from blog.forms.common import ActionForm
 from blog.forms.events import ROW_LISTS, EventForm
 from blog.models import Post, PostKind, Taxonomy
+from blog.paging import paginate
 from blog.posts import SaveAction
 from blog.posts.listing import TABS, status_counts
 from blog.posts.taxonomy import term_names
@@ -65,7 +65,7 @@ def index() -> ResponseReturnValue:
     status = text_arg("status")
     return render_template(
         "dashboard/events/index.html",
-        pagination=db.paginate(
+        pagination=paginate(
             dashboard_events(current_user, status=status),
             page=page_number(),
             per_page=20,

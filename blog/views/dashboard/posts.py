@@ -8,10 +8,10 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from blog.extensions import db
 from blog.forms.common import ActionForm
 from blog.forms.posts import PostFilterForm, PostForm
 from blog.models import Post, PostKind, Taxonomy
+from blog.paging import paginate
 from blog.posts import SaveAction, preview_post, save_post
 from blog.posts.listing import TABS, dashboard_posts, filter_choices, status_counts
 from blog.posts.permissions import can_see_all_posts
@@ -58,7 +58,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "dashboard/posts/index.html",
         form=form,
-        pagination=db.paginate(query, page=page_number(), per_page=20),
+        pagination=paginate(query, page=page_number(), per_page=20),
         counts=status_counts(current_user),
         status=form.status.data or "",
         tabs=TABS,

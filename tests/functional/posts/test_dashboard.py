@@ -237,7 +237,7 @@ def test_pagination_keeps_the_filters(client, make_user, make_post, auth):
         make_post(f"Draft {n}", author=editor, publish=False)
     auth.login("ed")
     html = client.get("/dashboard/posts/?status=draft").get_data(as_text=True)
-    assert 'href="/dashboard/posts/?status=draft&amp;page=2"' in html
+    assert 'href="/dashboard/posts/?status=draft&amp;page=2&amp;after=' in html
 
 
 def test_audiences_and_units_are_managed_like_tags(client, make_user, auth):

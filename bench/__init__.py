@@ -1,0 +1,2 @@
+"""Benchmarks: ``make bench`` (load, side by side with nginx), ``make
+bench-render`` (in-process render times) and the big-site generator."""

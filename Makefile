@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint format install install-dev test-sqlite test-postgres bench clean
+.PHONY: run test lint format install install-dev test-sqlite test-postgres bench bench-profile bench-render clean
 
 $(BIN)/flask: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,7 +52,17 @@ test-postgres: install-dev
 ## Lint, then the whole suite on SQLite, then again on PostgreSQL when it answers
 test: lint test-sqlite test-postgres
 
+## Load benchmark beside nginx (builds a site, starts gunicorn + nginx, runs wrk;
+## installs nginx and wrk with apt-get when missing); results in bench/results/
 bench: install-dev
+	$(BIN)/python -m bench.load $(BENCH_ARGS)
+
+## Where a worker's time goes on the article page (py-spy; page cache off and on)
+bench-profile: install-dev
+	$(BIN)/python -m bench.load --profile $(BENCH_ARGS)
+
+## In-process render times and query counts of the public pages (no servers)
+bench-render: install-dev
 	$(BIN)/python bench/pages.py
 
 clean:

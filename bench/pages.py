@@ -3,7 +3,8 @@
 Generates a site (posts, tags, categories, authors) in a temporary SQLite
 file, then times the home page, an archive and an article page through the
 Flask test client and reports the median, the 95th percentile and the query
-count per page. Run with ``make bench`` or ``python bench/pages.py --posts 2000``.
+count per page, with the page cache off. Run with ``make bench-render`` or
+``python bench/pages.py --posts 2000`` (``make bench`` is the load benchmark).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def build_site(posts: int) -> tuple:  # type: ignore[type-arg]
             "SECRET_KEY": "bench-only-secret-key",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
             "TESTING": True,
+            "CACHE_PAGES": False,  # the rendering itself, not the page cache
         }
     )
     with app.app_context():

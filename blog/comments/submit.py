@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from blog import rendering
 from blog.comments import akismet, breaker, notify
@@ -43,6 +44,11 @@ from blog.models import Comment, CommentStatus, Post, SpamCheck, User, utcnow
 log = logging.getLogger(__name__)
 
 TOKEN_LENGTHS = range(20, 65)
+
+
+#: Reloading a comment after a commit: its post (joined by default, and the
+#: post's terms with it) stays in the session and loads only if used.
+ONLY_COMMENT = [lazyload(Comment.post)]
 
 
 class CommentError(Exception):
@@ -149,7 +155,12 @@ def submit_comment(
         except Exception:  # the comment is saved: it waits as pending/unchecked
             log.exception("Checking comment %s failed; it stays pending", comment_id)
             db.session.rollback()
-    return db.session.get(Comment, comment_id) or comment
+    return (
+        db.session.get(
+            Comment, comment_id, options=ONLY_COMMENT, populate_existing=True
+        )
+        or comment
+    )
 
 
 def _new_comment(
@@ -218,7 +229,9 @@ def settle(
         else:
             verdict = akismet.Verdict.SKIPPED
     breaker.note(gate, verdict, utcnow())  # in the transaction below
-    comment = db.session.get(Comment, comment_id)
+    comment = db.session.get(
+        Comment, comment_id, options=ONLY_COMMENT, populate_existing=True
+    )
     if comment is None:  # deleted meanwhile
         db.session.commit()
         return

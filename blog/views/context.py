@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
@@ -69,7 +70,52 @@ def uploads() -> Uploads:
 
 def article_url(post: Post, **kwargs: Any) -> str:
     """``/YYYY/MM/slug/``, dated in the site's time zone (in UTC for a date
-    that zone's clock cannot show: see :func:`blog.dates.to_zone`)."""
+    that zone's clock cannot show: see :func:`blog.dates.to_zone`).
+
+    The address is built once per request for each post and the query
+    arguments (``cpage``, ``replytocom``) are added to it, as ``url_for``
+    would add them: a thread's fifty "Reply" links cost one ``url_for``,
+    not fifty (the profile of an uncached article page showed them).
+    """
+    path = _article_path(post)
+    if not kwargs:
+        return path
+    if not _plain_query(kwargs):
+        return _build_article_url(post, **kwargs)
+    items = [(name, str(value)) for name, value in kwargs.items() if value is not None]
+    return f"{path}?{urlencode(items, safe=QUERY_SAFE)}" if items else path
+
+
+#: What ``url_for`` (werkzeug) leaves unquoted in a query string.
+QUERY_SAFE = "!$'()*,/:;?@"
+#: ``url_for`` arguments that are not query arguments (or are the rule's own).
+_NOT_QUERY = frozenset({"year", "month", "slug"})
+
+
+def _plain_query(kwargs: dict[str, Any]) -> bool:
+    """Whether ``kwargs`` are only query arguments with one plain value each."""
+    return all(
+        not name.startswith("_")
+        and name not in _NOT_QUERY
+        and (value is None or isinstance(value, int | str))
+        for name, value in kwargs.items()
+    )
+
+
+def _article_path(post: Post) -> str:
+    """The post's address, remembered for the rest of the request (keyed by
+    what it is made of, so a post saved meanwhile gets its new one)."""
+    post_id: int | None = post.id
+    if post_id is None:  # a preview of a post not saved yet
+        return _build_article_url(post)
+    key = (post_id, post.slug, post.published_at, current_zone().key)
+    paths: dict[tuple[Any, ...], str] = g.setdefault("article_paths", {})
+    if key not in paths:
+        paths[key] = _build_article_url(post)
+    return paths[key]
+
+
+def _build_article_url(post: Post, **kwargs: Any) -> str:
     assert post.published_at is not None
     local = dates.to_zone(post.published_at, current_zone())
     return url_for(

@@ -19,6 +19,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.gunicorn_server import stop
+
 VENV_BIN = Path(sys.executable).parent
 REPOSITORY = Path(__file__).resolve().parent.parent
 #: The nginx site and page-cache directives the README documents.
@@ -58,18 +60,6 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) 
         except OSError:  # refused, reset or timed out while starting
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer")
-
-
-def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
-    """Stop a server started in its own session, and its children."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, sig)
-    try:
-        process.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(5)
 
 
 @dataclass

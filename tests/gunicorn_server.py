@@ -128,7 +128,10 @@ def start_gunicorn(
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Stop gunicorn and its workers (SIGKILL when asked, or when slow)."""
+    """Stop gunicorn and its workers (SIGKILL when asked, or when slow); a
+    server that has already stopped is left alone."""
+    if process.poll() is not None:
+        return
     os.killpg(process.pid, sig)
     try:
         process.wait(20)

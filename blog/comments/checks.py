@@ -7,6 +7,7 @@ Pure checks and read-only queries; :mod:`blog.comments.submit` applies them.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
@@ -81,9 +82,25 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="comment-form")
 
 
+#: Tokens signed this second, by secret and post: they carry whole seconds,
+#: so a second's tokens are all the same, and a page served from the cache
+#: needs a fresh one on every response. Emptied when the second changes.
+_signed: dict[tuple[str, int], str] = {}
+_signed_second = 0
+
+
 def form_token(secret: str, post_id: int) -> str:
     """The signed timestamp the comment form carries (bound to the post)."""
-    return _serializer(secret).dumps(post_id)
+    global _signed_second
+    second = int(time.time())
+    if second != _signed_second:
+        _signed.clear()
+        _signed_second = second
+    key = (secret, post_id)
+    token = _signed.get(key)
+    if token is None:
+        token = _signed[key] = _serializer(secret).dumps(post_id)
+    return token
 
 
 def form_age(secret: str, token: str, post_id: int, now: datetime) -> float | None:

@@ -270,6 +270,22 @@ class QueryCounter:
         return len(self.statements)
 
 
+#: Statements that are not queries: transactions and SQLite's pragmas.
+NOT_QUERIES = ("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")
+
+
+def record_queries(engine: Any, statements: list[str]) -> Callable[..., None]:
+    """Append every query ``engine`` runs from now on to ``statements``;
+    returns the listener (``event.remove(engine, "before_cursor_execute", it)``)."""
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(NOT_QUERIES):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    return record
+
+
 @pytest.fixture
 def count_queries(app: Flask) -> Callable[[], Any]:
     """``with count_queries() as counter: ...`` then ``counter.count``."""
@@ -279,16 +295,7 @@ def count_queries(app: Flask) -> Callable[[], Any]:
         counter = QueryCounter()
         with app.app_context():
             engine = db.engine
-
-        def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-            if (
-                not statement.lstrip()
-                .upper()
-                .startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK"))
-            ):
-                counter.statements.append(statement)
-
-        event.listen(engine, "before_cursor_execute", record)
+        record = record_queries(engine, counter.statements)
         try:
             yield counter
         finally:

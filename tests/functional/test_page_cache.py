@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from blog import create_app
 from blog.comments.checks import form_age
@@ -26,7 +26,7 @@ from blog.models import Comment, Role, User, utcnow
 from blog.posts import publishing
 from blog.site import cache_version, promo
 from blog.site.menu_editor import MenuRow, save_menu
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, record_queries
 from tests.fixtures_comments import url_of
 
 
@@ -271,17 +271,7 @@ def statements(other) -> list[str]:  # type: ignore[no-untyped-def]
     """The SQL ``other`` runs from now on (a list that grows)."""
     seen: list[str] = []
     with other.app_context():
-        engine = db.engine
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if (
-            not statement.lstrip()
-            .upper()
-            .startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK"))
-        ):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
+        record_queries(db.engine, seen)
     return seen
 
 

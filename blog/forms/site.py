@@ -8,14 +8,15 @@ from typing import Any, Self
 from wtforms import (
     BooleanField,
     IntegerField,
+    RadioField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from blog.forms.common import BlogForm, image_field, image_input
+from blog.forms.common import BlogForm, choice, image_field, image_input
 from blog.site import PromoInput
-from blog.site.settings import DISCUSSION_KEYS
+from blog.site.settings import DISCUSSION_KEYS, MAX_FEED_ITEMS
 
 GENERAL_KEYS = (
     "title",
@@ -79,11 +80,36 @@ class DiscussionForm(BlogForm):
 
 
 class ReadingForm(BlogForm):
+    """WordPress's Reading screen: feeds, search engine visibility, revisions."""
+
+    feed_items = IntegerField(
+        "Syndication feeds show the most recent",
+        validators=[DataRequired(), NumberRange(min=1, max=MAX_FEED_ITEMS)],
+    )
+    feed_content = RadioField(
+        "For each post in a feed, include",
+        choices=[choice("full", "Full text"), choice("excerpt", "Excerpt")],
+        default="full",
+    )
+    discourage_search_engines = BooleanField(
+        "Discourage search engines from indexing this site"
+    )
     revisions_to_keep = IntegerField("Revisions to keep", validators=[Optional()])
+
+    @classmethod
+    def for_settings(cls, settings: Mapping[str, Any]) -> Self:
+        """The form filled from the settings in force (or from the request)."""
+        content = "full" if settings.get("feed_full_text", True) else "excerpt"
+        return cls(data={**settings, "feed_content": content})
 
     def values(self) -> dict[str, Any]:
         """The settings as the site service takes them (empty: keep all)."""
-        return {"revisions_to_keep": self.revisions_to_keep.data}
+        return {
+            "feed_items": self.feed_items.data,
+            "feed_full_text": self.feed_content.data != "excerpt",
+            "discourage_search_engines": bool(self.discourage_search_engines.data),
+            "revisions_to_keep": self.revisions_to_keep.data,
+        }
 
 
 class PromoForm(BlogForm):

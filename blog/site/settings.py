@@ -45,6 +45,11 @@ DEFAULTS: dict[str, Any] = {
     "privacy_html": "",  # privacy_text rendered when saved
     # Reading: how many revisions each post keeps (None: every one).
     "revisions_to_keep": None,
+    # Reading: feeds (blog/feeds) show this many items, full text or excerpt.
+    "feed_items": 10,
+    "feed_full_text": True,
+    # Reading: "Discourage search engines from indexing this site" (robots).
+    "discourage_search_engines": False,
     # The site menu (blog/site/menu.py): None until saved, the default menu.
     "menu": None,
 }
@@ -83,6 +88,8 @@ class SettingsError(FieldError):
 
 #: The largest "hold a comment with N or more links" worth storing.
 MAX_LINKS_SETTING = 1000
+#: The most items a feed may show ("Syndication feeds show the most recent").
+MAX_FEED_ITEMS = 100
 #: The most revisions per post a site may ask to keep (beyond: keep all).
 MAX_REVISIONS_SETTING = 10000
 
@@ -153,6 +160,8 @@ def validate(values: Mapping[str, Any]) -> None:
         if len(str(values.get(key, ""))) > TEXT_MAX:
             raise SettingsError(f"Keep this under {TEXT_MAX:,} characters.", key)
     _validate_revisions(values)
+    if "feed_items" in values and not 1 <= int(values["feed_items"]) <= MAX_FEED_ITEMS:
+        raise SettingsError(f"Between 1 and {MAX_FEED_ITEMS}.", "feed_items")
     if len(str(values.get("akismet_api_key", ""))) > 100:
         raise SettingsError(
             "That does not look like an Akismet key.", "akismet_api_key"

@@ -58,7 +58,7 @@ def general() -> ResponseReturnValue:
 @bp.route("/reading/", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps the text
 def reading() -> ResponseReturnValue:
-    form = ReadingForm(data=current_settings())
+    form = ReadingForm.for_settings(current_settings())
     return form_page(
         form,
         lambda: change_settings(current_user, form.values()),

@@ -257,17 +257,23 @@ def test_revisions_never_appear_publicly(app, client, make_user, make_post, auth
     assert "The final words" in client.get(url).get_data(as_text=True)
 
 
+#: The Reading screen's other fields, as a browser sends them.
+READING = {"feed_items": "10", "feed_content": "full"}
+
+
 def test_the_reading_setting_prunes_old_revisions(app, client, make_user, auth):
     make_user(Role.ADMIN, "boss")
     auth.login("boss")
     page = client.get("/dashboard/settings/reading/").get_data(as_text=True)
     assert "Revisions to keep" in page
     refused = client.post(
-        "/dashboard/settings/reading/", data={"revisions_to_keep": "0"}
+        "/dashboard/settings/reading/", data={**READING, "revisions_to_keep": "0"}
     )
     assert refused.status_code == 200
     assert "Keep from 1 to 10,000 revisions" in refused.get_data(as_text=True)
-    saved = client.post("/dashboard/settings/reading/", data={"revisions_to_keep": "2"})
+    saved = client.post(
+        "/dashboard/settings/reading/", data={**READING, "revisions_to_keep": "2"}
+    )
     assert saved.status_code == 302
     with app.app_context():
         assert db.session.get(Setting, "revisions_to_keep").value == 2
@@ -275,7 +281,9 @@ def test_the_reading_setting_prunes_old_revisions(app, client, make_user, auth):
     for n in range(2, 5):
         edit(client, app, post, body=f"v{n}")
     assert [r.body_source for r in revisions_of(app, post)] == ["v3", "v4"]
-    client.post("/dashboard/settings/reading/", data={"revisions_to_keep": ""})
+    client.post(
+        "/dashboard/settings/reading/", data={**READING, "revisions_to_keep": ""}
+    )
     with app.app_context():
         assert db.session.get(Setting, "revisions_to_keep").value is None
 

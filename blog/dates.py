@@ -127,8 +127,13 @@ def local_datetime(
 
 
 def iso(value: datetime | date | None) -> str:
-    """ISO 8601, for ``<time datetime>`` and machine-readable data."""
-    return value.isoformat() if value is not None else ""
+    """ISO 8601 to the second, for ``<time datetime>`` and machine-readable
+    data (HTML's valid date strings take no microseconds)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
 
 
 #: Names in the time zone database that are not places: "localtime" is

@@ -112,6 +112,13 @@ def test_iso():
     assert dates.iso(date(2024, 3, 14)) == "2024-03-14"
 
 
+def test_iso_has_no_microseconds():
+    """HTML's ``<time datetime>`` takes seconds at most (the Nu checker
+    refuses ``14:39:06.221067``), and feeds and sitemaps want the same."""
+    stored = datetime(2026, 11, 10, 14, 39, 6, 221067, tzinfo=UTC)
+    assert dates.iso(stored) == "2026-11-10T14:39:06+00:00"
+
+
 def test_no_date_is_an_empty_string():
     assert dates.local_date(None, NEW_YORK) == ""
     assert dates.local_datetime(None, NEW_YORK) == ""

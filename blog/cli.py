@@ -19,6 +19,7 @@ from blog.mail.cli import mail
 from blog.media import Uploads
 from blog.media.cli import media
 from blog.posts.publishing import rerender_stale_posts
+from blog.search.cli import search
 from blog.site.settings import rerender_privacy
 
 
@@ -61,3 +62,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(media)
     app.cli.add_command(load_demo)
     app.cli.add_command(rerender)
+    app.cli.add_command(search)

@@ -3,11 +3,12 @@ that every feature shares."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
 from flask import Flask, g, has_request_context, request
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import ColumnElement, CursorResult, Result, event, false, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
@@ -69,6 +70,14 @@ def configure_sqlite(engine: Engine) -> None:
 
 def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
+
+
+def listen_to_sessions(*listeners: tuple[str, Callable[..., Any]]) -> None:
+    """Listen to every Flask-SQLAlchemy session's ``(event, listener)``
+    pairs, once per process however many apps are made (tests make many)."""
+    for name, listener in listeners:
+        if not event.contains(FlaskSession, name, listener):
+            event.listen(FlaskSession, name, listener)
 
 
 def register_engine_events(app: Flask) -> None:

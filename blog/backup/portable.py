@@ -41,6 +41,7 @@ from sqlalchemy.exc import DBAPIError
 
 from blog.backup.errors import BackupError
 from blog.backup.manifest import TABLES_PREFIX, TableEntry
+from blog.search.schema import is_index_table
 
 #: Alembic's bookkeeping (the manifest records the revision instead), and
 #: the page cache's content version, which belongs to the running site: a
@@ -50,12 +51,20 @@ BATCH = 1000
 
 
 def live_tables(connection: Connection) -> list[Table]:
-    """Every table of the database's current schema, parents before children."""
+    """Every table of the database's current schema, parents before children
+    (the search index's FTS5 tables aside: SQLite rebuilds them from
+    ``search_documents``)."""
     metadata = MetaData()
-    metadata.reflect(bind=connection)
+    metadata.reflect(bind=connection, only=lambda name, _: not is_index_table(name))
     return [
         table for table in metadata.sorted_tables if table.name not in SKIPPED_TABLES
     ]
+
+
+def saved_columns(table: Table) -> list[Column[Any]]:
+    """The columns a dump holds: all but generated ones (the search index's
+    ``tsvector``), which the database computes again on loading."""
+    return [column for column in table.columns if column.computed is None]
 
 
 def row_counts(connection: Connection) -> dict[str, int]:
@@ -168,9 +177,9 @@ def dump(connection: Connection, folder: Path) -> list[tuple[TableEntry, Path]]:
         entry = TableEntry(
             name=table.name,
             member=member_name(index, table.name),
-            columns=tuple(column.name for column in table.columns),
+            columns=tuple(column.name for column in saved_columns(table)),
             json_columns=tuple(
-                column.name for column in table.columns if _is_json(column)
+                column.name for column in saved_columns(table) if _is_json(column)
             ),
             rows=0,
         )
@@ -187,12 +196,12 @@ def _is_json(column: Column[Any]) -> bool:
 def _dump_table(connection: Connection, table: Table, path: Path) -> int:
     selected = [
         cast(column, Text).label(column.name) if _is_json(column) else column
-        for column in table.columns
+        for column in saved_columns(table)
     ]
     # Primary-key order: parents come before the rows that refer to them
     # (a reply after its comment), and two dumps of one table agree.
     order = list(table.primary_key.columns) or [
-        column for column in table.columns if not _is_json(column)
+        column for column in saved_columns(table) if not _is_json(column)
     ]
     result = connection.execute(
         select(*selected).order_by(*order).execution_options(yield_per=BATCH)

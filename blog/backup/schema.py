@@ -15,6 +15,8 @@ from flask import current_app
 from sqlalchemy import Engine, MetaData
 
 from blog.backup.errors import BackupError
+from blog.search import schema as search_schema
+from blog.search.schema import is_index_table
 
 
 def _config() -> Config:
@@ -62,6 +64,8 @@ def rebuild(engine: Engine, revision: str | None) -> None:
     ``None``). Only for a database that is empty or being replaced."""
     with engine.begin() as connection:
         metadata = MetaData()
-        metadata.reflect(bind=connection)
+        metadata.reflect(bind=connection, only=lambda name, _: not is_index_table(name))
+        if connection.dialect.name == "sqlite":
+            search_schema.uninstall(connection)  # FTS5 first: not a plain table
         metadata.drop_all(bind=connection)
     upgrade(revision or "head")

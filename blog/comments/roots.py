@@ -24,12 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import Connection, event, inspect, select, update
+from sqlalchemy import Connection, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from blog.database import listen_to_sessions
 from blog.models import Comment, CommentStatus
 
 _ORPHANS = "comment_roots_orphans"
@@ -38,12 +38,7 @@ _WATCHED = ("status", "parent_id", "post_id")
 
 def register() -> None:
     """Listen to every Flask-SQLAlchemy session (once per process)."""
-    for name, listener in (
-        ("before_flush", _before_flush),
-        ("after_flush", _after_flush),
-    ):
-        if not event.contains(FlaskSession, name, listener):
-            event.listen(FlaskSession, name, listener)
+    listen_to_sessions(("before_flush", _before_flush), ("after_flush", _after_flush))
 
 
 def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:

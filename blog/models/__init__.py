@@ -9,6 +9,7 @@ from blog.models.media import Media, MediaVariant, media_uses
 from blog.models.outbox import OutboxMessage, OutboxStatus
 from blog.models.post import Post, PostKind, PostStatus, SlugRedirect
 from blog.models.revision import PostAutosave, PostEditor, PostRevision
+from blog.models.search import SearchDocument
 from blog.models.setting import Setting
 from blog.models.term import Taxonomy, Term, post_terms
 from blog.models.user import (
@@ -50,6 +51,7 @@ __all__ = [
     "PostStatus",
     "RecoveryCode",
     "Role",
+    "SearchDocument",
     "Setting",
     "SlugRedirect",
     "SpamCheck",

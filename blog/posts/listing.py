@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import lazyload
 
-from blog.database import contains
+from blog import search as full_text
 from blog.extensions import db
 from blog.models import Post, PostKind, PostStatus, Taxonomy, Term, User, utcnow
 from blog.paging import COUNT_CAP, capped, count_up_to
@@ -80,8 +80,8 @@ def dashboard_posts(
         query = query.where(Post.author_id == author_id)
     if category_id:
         query = query.where(Post.has_term(Term.id == category_id))
-    if search.strip():
-        query = query.where(contains(search.strip(), Post.title))
+    if search.strip():  # the search index: title, text, terms; any status
+        query = query.where(full_text.matching(full_text.parse(search)))
     return query.order_by(Post.updated_at.desc(), Post.id.desc())
 
 

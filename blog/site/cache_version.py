@@ -23,20 +23,19 @@ first read past it bumps the version (:func:`current`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context
-from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import Connection, TextClause, event, func, inspect, select, update
+from sqlalchemy import Connection, TextClause, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from blog.database import write_intent
+from blog.database import listen_to_sessions, write_intent
 from blog.extensions import db
 from blog.models import (
     CacheState,
@@ -288,16 +287,13 @@ def mark_changed(session: Session | None = None) -> None:
 
 def register() -> None:
     """Listen to every Flask-SQLAlchemy session (once per process)."""
-    listeners: list[tuple[str, Callable[..., Any]]] = [
+    listen_to_sessions(
         ("after_flush", _after_flush),
         ("do_orm_execute", _on_execute),
         ("before_commit", _before_commit),
         ("after_commit", _forget),
         ("after_rollback", _forget),
-    ]
-    for name, listener in listeners:
-        if not event.contains(FlaskSession, name, listener):
-            event.listen(FlaskSession, name, listener)
+    )
 
 
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:

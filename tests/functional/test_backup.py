@@ -45,13 +45,15 @@ Rows = dict[str, dict[tuple[Any, ...], dict[str, Any]]]
 
 
 def read_rows(connection: Connection) -> Rows:
-    """Every row of every table (Alembic's aside), keyed by primary key."""
+    """Every row of every table (Alembic's aside), keyed by primary key;
+    the columns a dump saves (generated ones differ by database)."""
     rows: Rows = {}
     for table in portable.live_tables(connection):
         key = list(table.primary_key.columns) or list(table.columns)
+        saved = select(*portable.saved_columns(table))
         rows[table.name] = {
             tuple(row[column.name] for column in key): dict(row)
-            for row in connection.execute(select(table)).mappings()
+            for row in connection.execute(saved).mappings()
         }
     return rows
 

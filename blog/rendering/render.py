@@ -8,6 +8,7 @@ from html import escape, unescape
 from typing import Any
 
 import markdown
+from markdown.treeprocessors import Treeprocessor
 
 from blog.rendering.limits import (
     CONTROL_RE,
@@ -24,7 +25,8 @@ from blog.rendering.sanitizer import body_text, sanitize
 #: and "#anchors" under ``user-content-``.
 #: 3: media library images (``media:ID``, ``/media/...``) with srcset, sizes,
 #: width, height and lazy loading (``blog.media.markup``).
-RENDERER_VERSION: int = 3
+#: 4: table cells aligned by class (``align-right``), not the obsolete ``align``.
+RENDERER_VERSION: int = 4
 
 _POST_EXTENSIONS = ["abbr", "def_list", "footnotes", "tables", "fenced_code",
                     "codehilite", "sane_lists", "toc"]  # fmt: skip
@@ -32,8 +34,21 @@ _POST_EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     # Classes only (a stylesheet colours them); guessing the language runs
     # every Pygments lexer and takes seconds on long whitespace.
     "codehilite": {"css_class": "highlight", "noclasses": False, "guess_lang": False},
-    "tables": {"use_align_attribute": True},  # align="left", not style=""
+    "tables": {"use_align_attribute": True},  # align="left", made a class below
 }
+_ALIGNMENTS = frozenset({"left", "right", "center"})
+
+
+class _CellAlignment(Treeprocessor):
+    """Table cells' alignment as a class (``align-right``): HTML made the
+    ``align`` attribute obsolete, and posts may not carry ``style``."""
+
+    def run(self, root: Any) -> None:
+        for cell in root.iter():
+            if cell.tag in ("th", "td") and "align" in cell.attrib:
+                align = cell.attrib.pop("align")
+                if align in _ALIGNMENTS:
+                    cell.set("class", f"align-{align}")
 
 
 def _convert(md: markdown.Markdown, text: str, subject: str) -> str:
@@ -72,6 +87,7 @@ def render_post(source: str) -> str:
     md = markdown.Markdown(
         extensions=_POST_EXTENSIONS, extension_configs=_POST_EXTENSION_CONFIGS
     )
+    md.treeprocessors.register(_CellAlignment(md), "cell_alignment", 5)
     return sanitize(_convert(md, text, "The post"), "post")
 
 

@@ -77,7 +77,7 @@ def _matches(pattern: str) -> Callable[[str], bool]:
 
 _NUMBER = _matches(r"\d{1,5}")
 _Checks = dict[str, Callable[[str], bool]]
-_ALIGN: _Checks = {"align": {"left", "right", "center"}.__contains__}
+_ALIGN: _Checks = {"class": {"align-left", "align-right", "align-center"}.__contains__}
 # toc's slugs, for #anchors (prefixed with ID_PREFIX once sanitized)
 _HEADING = {"id": _matches(rf"(?:{ID_PREFIX})?[\w-]{{1,120}}")}
 _FOOTNOTE = {"id": _matches(rf"(?:{ID_PREFIX})?(?:fn|fnref\d*):[\w.:-]{{1,80}}")}

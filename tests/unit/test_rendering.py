@@ -247,11 +247,17 @@ def test_post_images_lose_data_urls() -> None:
     assert html == '<p><img alt="x"></p>'
 
 
-def test_post_tables_use_align_not_style() -> None:
-    html = render_post("| a | b |\n|:--|--:|\n| 1 | 2 |\n")
-    assert '<th align="left">a</th>' in html
-    assert '<td align="right">2</td>' in html
-    assert "style" not in html
+def test_post_tables_align_cells_by_class_not_style_or_align() -> None:
+    html = render_post("| a | b | c |\n|:--|--:|:-:|\n| 1 | 2 | 3 |\n")
+    assert '<th class="align-left">a</th>' in html
+    assert '<td class="align-right">2</td>' in html
+    assert '<td class="align-center">3</td>' in html
+    assert "style" not in html and "align=" not in html
+
+
+def test_post_cells_keep_only_alignment_classes() -> None:
+    html = render_post('<table><tr><td class="x" align="right">1</td></tr></table>')
+    assert "<td>1</td>" in html
 
 
 def test_post_fenced_code_is_highlighted_with_classes() -> None:

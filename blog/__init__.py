@@ -79,10 +79,12 @@ def register_extensions(app: Flask) -> None:
     from blog.comments import roots as comment_roots
     from blog.database import register_engine_events
     from blog.extensions import csrf, db, limiter, migrate
+    from blog.search import register as register_search
 
     db.init_app(app)
     register_engine_events(app)
     comment_roots.register()
+    register_search()  # the search index, kept on every flush
     csrf.init_app(app)
     limiter.init_app(app)
     migrate.init_app(
@@ -102,10 +104,13 @@ def register_blueprints(app: Flask) -> None:
         comments,
         dashboard,
         events,
+        feeds,
         media,
         pages,
         password,
         public,
+        search,
+        sitemaps,
     )
 
     arguments.register(app)  # before any rule is added
@@ -115,6 +120,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(events.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(sitemaps.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(pages.bp)  # /<slug>/: every fixed address wins over it
 

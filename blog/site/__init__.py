@@ -2,7 +2,9 @@
 Discussion rules, the privacy text), kept in the database and edited by
 admins, the promotional block every article and event page shows, and the
 site menu (``menu``: stored and shown; ``menu_editor``: Settings → Menu's
-rules)."""
+rules), and what pages say about themselves when shared or indexed
+(``sharing``: canonical address, description, OpenGraph and Twitter cards;
+``structured_data``: schema.org JSON-LD)."""
 
 from blog.site.promo import Promo, PromoInput, current_promo, save_promo
 from blog.site.settings import (

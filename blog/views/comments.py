@@ -53,6 +53,7 @@ from blog.models import Comment, CommentStatus, Post, User, utcnow
 from blog.views.arguments import int_arg
 from blog.views.caching import cacheable, note_form_token
 from blog.views.context import absolute, comment_settings, current_settings, public_url
+from blog.views.sharing import page_meta
 
 bp = Blueprint("comments", __name__)
 
@@ -318,4 +319,4 @@ def held(token: str) -> ResponseReturnValue:
 @bp.get("/privacy/")
 @cacheable
 def privacy() -> ResponseReturnValue:
-    return render_template("comments/privacy.html")
+    return render_template("comments/privacy.html", meta=page_meta("Privacy"))

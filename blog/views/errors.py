@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from blog.errors import PermissionDenied
 from blog.extensions import db
+from blog.views.sharing import error_meta
 
 TITLES = {
     400: "Bad request",
@@ -30,11 +31,13 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     code = error.code or 500
     if code >= 500:
         db.session.rollback()
+    title = TITLES.get(code, error.name)
     page = render_template(
         "errors/error.html",
         code=code,
-        title=TITLES.get(code, error.name),
+        title=title,
         description=error.description if code in (400, 413, 429) else None,
+        meta=error_meta(title),
     )
     return page, code
 
@@ -42,7 +45,10 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
 def permission_denied(_error: PermissionDenied) -> ResponseReturnValue:
     """A service refused the actor: 403, and nothing of the request is kept."""
     db.session.rollback()
-    return render_template("errors/error.html", code=403, title=TITLES[403]), 403
+    page = render_template(
+        "errors/error.html", code=403, title=TITLES[403], meta=error_meta(TITLES[403])
+    )
+    return page, 403
 
 
 def register(app: Flask) -> None:

@@ -34,6 +34,7 @@ from blog.views.context import (
     paginate_posts,
     public_url,
 )
+from blog.views.sharing import event_breadcrumbs, listing_meta, post_meta
 
 bp = Blueprint("events", __name__)
 
@@ -48,6 +49,7 @@ def _listing(query: Select[Post], *, heading: str, past: bool) -> str:
         heading=heading,
         past=past,
         pagination=pagination,
+        meta=listing_meta(pagination, heading),
         months=listings.group_by_month(pagination.items),
         filters=listings.filter_terms(),
         chosen={k: v or "" for k, v in _filters().items()},
@@ -96,6 +98,8 @@ def detail(slug: str) -> ResponseReturnValue:
         **event_page_context(post),
         **comment_context(post, current_user),
         edit_link=edit_link(post),
+        meta=post_meta(post),
+        breadcrumbs=event_breadcrumbs(post),
     )
 
 

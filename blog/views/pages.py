@@ -24,6 +24,7 @@ from blog.posts import reading
 from blog.views.caching import cacheable
 from blog.views.comments import comment_context
 from blog.views.context import edit_link, public_url
+from blog.views.sharing import post_meta
 
 bp = Blueprint("pages", __name__)
 
@@ -50,6 +51,7 @@ def _show(slug: str) -> ResponseReturnValue:
     return render_template(
         "public/page.html",
         post=post,
+        meta=post_meta(post),
         edit_link=edit_link(post),
         **comment_context(post, current_user),
     )

@@ -15,6 +15,8 @@ from blog.events.listings import upcoming_summary
 from blog.models import Post, PostKind, Taxonomy
 from blog.posts import reading
 from blog.site import current_promo
+from blog.views import search as search_views
+from blog.views.arguments import text_arg
 from blog.views.caching import cacheable
 from blog.views.comments import comment_context
 from blog.views.context import (
@@ -24,8 +26,11 @@ from blog.views.context import (
     edit_link,
     paginate_posts,
 )
+from blog.views.sharing import article_data, listing_meta, post_meta, site_meta
 
 bp = Blueprint("public", __name__)
+#: ``site_meta()``: the sharing card of a page whose view hands in none.
+bp.add_app_template_global(site_meta, "site_meta")
 
 #: The archives' years: a reader's URL never reaches a date Python cannot hold.
 YEARS = range(1900, 9999)
@@ -35,11 +40,18 @@ def render_listing(
     query: Select[Post], template: str = "public/listing.html", **context: Any
 ) -> str:
     pagination = paginate_posts(query)
+    meta = listing_meta(
+        pagination,
+        context.get("heading", ""),
+        term=context.get("term"),
+        author=context.get("author"),
+    )
     return render_template(
         template,
         pagination=pagination,
         posts=pagination.items,
         comment_counts=approved_counts(p.id for p in pagination.items),
+        meta=meta,
         **context,
     )
 
@@ -47,6 +59,8 @@ def render_listing(
 @bp.get("/")
 @cacheable
 def home() -> ResponseReturnValue:
+    if "s" in request.args:  # WordPress's search address: the same results
+        return search_views.results_page(text_arg("s"))
     return render_listing(
         reading.front_page(), "public/home.html", upcoming_events=upcoming_summary()
     )
@@ -61,9 +75,12 @@ def article(year: int, month: str, slug: str) -> ResponseReturnValue:
         return redirect(article_url(moved), 301)
     if request.path != article_url(post):
         return redirect(article_url(post), 301)
+    meta = post_meta(post)
     return render_template(
         "public/article.html",
         post=post,
+        meta=meta,
+        structured_data=article_data(post, meta),
         neighbours=reading.neighbours(post),
         promo=current_promo(current_settings()),
         edit_link=edit_link(post),

@@ -26,6 +26,7 @@ from html import escape, unescape
 
 from sqlalchemy import delete, insert, or_, select, update
 
+from blog import search
 from blog.extensions import db
 from blog.models import Media, MediaVariant, Post, media_uses
 from blog.numbers import parse_int
@@ -343,6 +344,9 @@ def relink_posts(post_ids: Collection[int]) -> int:
                 insert(media_uses),
                 [{"post_id": post_id, "media_id": media.id} for media in linked.media],
             )
+    # Bulk updates pass the session's events by: the index follows here (an
+    # image's new alt text is searchable text).
+    search.reindex(db.session.connection(), [row.id for row in rows])
     return len(rows)
 
 

@@ -3,6 +3,7 @@ find only what they may read now."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -10,12 +11,14 @@ from sqlalchemy import select, update
 
 from blog import events, search
 from blog.extensions import db
-from blog.media import Uploads
-from blog.models import Post, Role, SearchDocument, Term, User, utcnow
+from blog.media import Uploads, store_image
+from blog.media.library import update_media
+from blog.models import Media, Post, Role, SearchDocument, Term, User, utcnow
 from blog.pages import PageInput, reserved_words, save_page
 from blog.posts import PostInput, SaveAction, delete_post, save_post, trash_post
 from tests.fixtures_events import event_input
 from tests.functional.search.helpers import found
+from tests.unit.media.samples import photo
 
 
 def _edit(app, post_id: int, title: str, body: str, **fields) -> None:
@@ -189,3 +192,32 @@ def test_readers_find_only_what_they_may_read(
         )
         db.session.commit()
     assert sorted(found(client, "secretword")) == ["Live", "Scheduled"]
+
+
+def test_an_images_new_alt_text_is_found(app, client, make_user, make_post):
+    """A library image's alt text is the words of posts showing it without
+    their own; changing it re-renders them with a bulk update, which the
+    index follows too."""
+    editor = make_user(Role.EDITOR)
+    with app.app_context():
+        media = store_image(
+            io.BytesIO(photo((400, 300))),
+            Uploads.of(app),
+            original_name="bird.jpg",
+            uploader=db.session.get(User, editor.id),
+        )
+        media.alt_text = "A pelican"
+        db.session.commit()
+        media_id = media.id
+    make_post("Birdwatching", body=f"Seen today: ![](media:{media_id})", author=editor)
+    assert found(client, "pelican") == ["Birdwatching"]
+    with app.app_context():
+        update_media(
+            db.session.get(User, editor.id),
+            db.session.get(Media, media_id),
+            alt_text="A heron at dawn",
+            caption="",
+            title="",
+        )
+    assert found(client, "heron") == ["Birdwatching"]
+    assert found(client, "pelican") == []

@@ -59,7 +59,13 @@ def newest_comments(
         select(Comment, _page_number(thread_depth, per_page))
         .join(Comment.post)
         .where(_shown_to_readers(), Post.visible_at(now or utcnow()))
-        .options(contains_eager(Comment.post).lazyload(Post.terms))
+        .options(
+            contains_eager(Comment.post).lazyload(Post.terms),
+            # A subpage's address needs its parent's slug.
+            contains_eager(Comment.post)
+            .joinedload(Post.parent)
+            .options(lazyload(Post.terms), lazyload(Post.parent)),
+        )
         .order_by(Comment.submitted_at.desc(), Comment.id.desc())
         .limit(limit)
     )

@@ -58,3 +58,22 @@ def test_feeds_are_constant(
             categories=f"e{n}",
         )
     assert _queries(client, count_queries, path) == small
+
+
+def test_the_comments_feed_is_constant_across_kinds(
+    client, make_user, make_post, make_page, make_comment, make_event, count_queries
+):
+    """Comments on subpages (whose address needs their parent's slug) and on
+    events cost no query each."""
+    post = make_post("One", days_ago=30)
+    make_comment(post, "First comment.", minutes_ago=100)
+    small = _queries(client, count_queries, "/comments/feed/")
+    for n in range(4):
+        parent = make_page(f"Parent {n}")
+        subpage = make_page(f"Child {n}", parent=parent)
+        event = make_event(
+            f"Talk {n}", start=f"2031-02-{n + 1:02d} 10:00", end="2031-03-01 11:00"
+        )
+        make_comment(subpage, f"On a subpage {n}.", minutes_ago=50 - n)
+        make_comment(event, f"On an event {n}.", minutes_ago=40 - n)
+    assert _queries(client, count_queries, "/comments/feed/") == small

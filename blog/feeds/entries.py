@@ -119,7 +119,7 @@ def post_entry(site: FeedSite, post: Post) -> Entry:
         title=post.title,
         link=link,
         published=published,
-        updated=max(post.updated_at, published),
+        updated=max(post.modified_at, published),
         author=post.author.display_name,
         categories=_categories(post),
         summary_html=_absolute(site, excerpt, link),

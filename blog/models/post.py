@@ -166,6 +166,14 @@ class Post(Model):
         )
 
     @property
+    def modified_at(self) -> datetime:
+        """When readers last saw this post change: edited, or come due (a
+        post scheduled ahead was saved before it was published)."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
+
+    @property
     def is_scheduled(self) -> bool:
         """Published with a date still to come: readers see it then."""
         return self.status == PostStatus.PUBLISHED and not self.is_visible(utcnow())

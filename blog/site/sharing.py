@@ -139,7 +139,7 @@ def for_post(
         **common,
         og_type="article",
         published_time=dates.iso(post.published_at),
-        modified_time=dates.iso(post.updated_at),
+        modified_time=dates.iso(post.modified_at),
         author_url=author_url,
         section=categories[0].name if categories else "",
         tags=tuple(tag.name for tag in post.tags),

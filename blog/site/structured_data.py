@@ -51,7 +51,7 @@ def blog_posting(
             "url": author_url,
         },
         "datePublished": dates.iso(post.published_at),
-        "dateModified": dates.iso(post.updated_at),
+        "dateModified": dates.iso(post.modified_at),
         "publisher": publisher,
     }
     if description:

@@ -92,7 +92,7 @@ def newest(*values: datetime | None) -> datetime | None:
 
 def last_modified(post: Post) -> datetime | None:
     """When readers last saw ``post`` change: edited, or come due."""
-    return newest(post.updated_at, post.published_at)
+    return post.modified_at
 
 
 def index_parts() -> list[Part]:

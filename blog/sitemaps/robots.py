@@ -43,11 +43,16 @@ def discouraged(settings: Mapping[str, Any]) -> bool:
 
 def robots_txt(*, discourage: bool, sitemap_url: str, root: str = "") -> str:
     """The file's text. ``root`` is the path the site is served under
-    (``""`` at the top of its host)."""
-    if discourage:
-        return "User-agent: *\nDisallow: /\n"
+    (``""`` at the top of its host).
+
+    Discouraged, the file names no sitemap but still lets crawlers fetch
+    the pages: a crawler kept out by ``Disallow: /`` never reads their
+    ``noindex``, and pages it indexed before stay in its results (WordPress
+    stopped writing ``Disallow: /`` for this reason in version 5.3).
+    """
     lines = ["User-agent: *"]
     lines += [f"Allow: {root}{path}" for path in ALLOWED]
     lines += [f"Disallow: {root}{path}" for path in DISALLOWED]
-    lines += ["", f"Sitemap: {sitemap_url}"]
+    if not discourage:
+        lines += ["", f"Sitemap: {sitemap_url}"]
     return "\n".join(lines) + "\n"

@@ -34,7 +34,13 @@ def test_a_site_under_a_path_says_so():
     assert "Disallow: /dashboard/" not in text
 
 
-def test_discouraged_robots_txt_shuts_everything():
-    assert robots_txt(discourage=True, sitemap_url=SITEMAP) == (
-        "User-agent: *\nDisallow: /\n"
+def test_discouraged_robots_txt_names_no_sitemap_but_lets_noindex_be_read():
+    """Crawlers must fetch a page to read its noindex: no ``Disallow: /``."""
+    text = robots_txt(discourage=True, sitemap_url=SITEMAP)
+    assert "Sitemap" not in text and SITEMAP not in text
+    assert "Disallow: /\n" not in text
+    assert (
+        text
+        == robots_txt(discourage=False, sitemap_url=SITEMAP).split("\n\nSitemap")[0]
+        + "\n"
     )

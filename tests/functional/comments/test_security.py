@@ -117,7 +117,9 @@ def _crawl(client, starts: list[str], limit: int = 400) -> dict[str, str]:  # ty
         seen[path] = headers + "\n\n" + text
         if response.status_code in (301, 302, 303):
             queue.append(urlsplit(response.headers["Location"]).path)
-        for link in re.findall(r'(?:href|src|action)="([^"#]+)', text):
+        links = re.findall(r'(?:href|src|action)="([^"#]+)', text)
+        links += re.findall(r"<loc>([^<]+)</loc>", text)  # sitemaps
+        for link in links:
             target = urlsplit(urljoin("http://localhost" + path, unescape(link)))
             if target.netloc == "localhost":
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
@@ -168,6 +170,10 @@ def test_canary_never_reaches_a_public_response(
         f"/events/{event.slug}.ics",
         url_of(article) + "?replytocom=1",
         held.headers["Location"].split("#")[0],
+        "/sitemap.xml",
+        "/robots.txt",
+        "/search/?q=Tweet",
+        "/?s=Chirp",
     ]
     pages = _crawl(reader, starts)
     assert len(pages) > 10
@@ -175,6 +181,7 @@ def test_canary_never_reaches_a_public_response(
     assert any("Chirp" in body for body in pages.values())
     held_path = held.headers["Location"].split("#")[0]
     assert held_path in pages and f"/events/{event.slug}/" in pages
+    assert "/comments/feed/" in pages and "/sitemap-articles-1.xml" in pages
     assert "Hold this one" in pages[held_path]
     # The seeds are stored and findable: the dashboard shows them to editors.
     editor = make_user(Role.EDITOR, "ed")

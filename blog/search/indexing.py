@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, UOWTransaction
 
 from blog.database import listen_to_sessions
-from blog.models import Post, SearchDocument, Term
+from blog.models import Event, EventPerson, EventSponsor, Post, SearchDocument, Term
 from blog.search import schema
 from blog.search.text import document_text, without_sentinels
 
@@ -60,6 +60,20 @@ _post_terms = table(
     "post_terms", column("post_id", Integer), column("term_id", Integer)
 )
 _terms = table("terms", column("id", Integer), column("name", String))
+_events = table(
+    "events",
+    column("post_id", Integer),
+    column("venue_name", String),
+    column("room", String),
+    column("venue_address", String),
+)
+_people = table(
+    "event_people",
+    column("event_id", Integer),
+    column("name", String),
+    column("affiliation", String),
+)
+_sponsors = table("event_sponsors", column("event_id", Integer), column("name", String))
 _documents = table(
     "search_documents",
     column("post_id", Integer),
@@ -87,6 +101,10 @@ def _reindex_batch(connection: Connection, ids: list[int]) -> int:
         .where(_post_terms.c.post_id.in_(ids))
     ):
         names[post_id].append(name)
+    for words in names.values():
+        words.sort(key=str.casefold)
+    for post_id, details in _event_details(connection, ids).items():
+        names[post_id] += details
     rows = [
         {
             "post_id": post_id,
@@ -94,7 +112,7 @@ def _reindex_batch(connection: Connection, ids: list[int]) -> int:
             "text": document_text(
                 body_html or "",
                 (excerpt_html or "") if excerpt_source else "",
-                sorted(names[post_id], key=str.casefold),
+                names[post_id],
             ),
         }
         for post_id, title, body_html, excerpt_html, excerpt_source in (
@@ -113,6 +131,34 @@ def _reindex_batch(connection: Connection, ids: list[int]) -> int:
     if rows:
         connection.execute(insert(_documents), rows)
     return len(rows)
+
+
+def _event_details(connection: Connection, ids: list[int]) -> dict[int, list[str]]:
+    """What readers look an event up by besides its text: the venue, the
+    speakers and moderators (with their affiliations), the co-sponsors."""
+    details: dict[int, list[str]] = defaultdict(list)
+    for post_id, *place in connection.execute(
+        select(
+            _events.c.post_id,
+            _events.c.venue_name,
+            _events.c.room,
+            _events.c.venue_address,
+        ).where(_events.c.post_id.in_(ids))
+    ):
+        details[post_id] += [part for part in place if part]
+    for event_id, name, affiliation in connection.execute(
+        select(_people.c.event_id, _people.c.name, _people.c.affiliation).where(
+            _people.c.event_id.in_(ids)
+        )
+    ):
+        details[event_id] += [part for part in (name, affiliation) if part]
+    for event_id, name in connection.execute(
+        select(_sponsors.c.event_id, _sponsors.c.name).where(
+            _sponsors.c.event_id.in_(ids)
+        )
+    ):
+        details[event_id].append(name)
+    return details
 
 
 def rebuild(connection: Connection) -> int:
@@ -180,8 +226,20 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         if isinstance(post, Post) and _text_changed(post)
     )
     changed.update(post.id for post in session.deleted if isinstance(post, Post))
+    changed.update(_events_changed(session))
     if changed:
         reindex(session.connection(), changed)
+
+
+def _events_changed(session: Session) -> set[int]:
+    """The events whose place, people or sponsors were just written."""
+    ids: set[int] = set()
+    for row in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(row, Event):
+            ids.add(row.post_id)
+        elif isinstance(row, EventPerson | EventSponsor):
+            ids.add(row.event_id)
+    return ids
 
 
 def _text_changed(post: Post) -> bool:

@@ -107,7 +107,8 @@ def plain_text(markup: str) -> str:
 def document_text(body_html: str, excerpt_html: str, names: Iterable[str]) -> str:
     """What a post is found by besides its title: the body, a written
     excerpt (``""`` when the excerpt is made from the body, so its words do
-    not count twice) and the names of its categories and tags."""
+    not count twice) and the names of its categories and tags, and an
+    event's venue, people and co-sponsors."""
     parts = [plain_text(body_html), plain_text(excerpt_html)]
     parts += [plain_text(name) for name in names]
     return "\n".join(part for part in parts if part)

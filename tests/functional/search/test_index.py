@@ -221,3 +221,37 @@ def test_an_images_new_alt_text_is_found(app, client, make_user, make_post):
         )
     assert found(client, "heron") == ["Birdwatching"]
     assert found(client, "pelican") == []
+
+
+def test_an_event_is_found_by_its_venue_people_and_sponsors(
+    app, client, make_user, make_event
+):
+    """Readers look a talk up by its speaker or its hall, not only its text;
+    an edit of those details follows into the index."""
+    editor = make_user(Role.EDITOR)
+    event = make_event(
+        "Evening panel",
+        author=editor,
+        body="Three views on one river.",
+        publish_at=utcnow() - timedelta(days=1),
+        venue_name="Lakeside Hall",
+        people=[events.PersonInput("Mira Castellanos", "Harbor University")],
+        sponsors=[events.SponsorInput("Friends of the Delta")],
+    )
+    for words in ("Castellanos", "lakeside", "harbor university", "delta"):
+        assert found(client, words) == ["Evening panel"], words
+    with app.app_context():
+        events.save_event(
+            db.session.get(User, editor.id),
+            event_input(
+                "Evening panel",
+                body="Three views on one river.",
+                venue_name="Quarry Theatre",
+                people=[events.PersonInput("Ines Okafor")],
+            ),
+            db.session.get(Post, event.id),
+            uploads=Uploads.of(app),
+        )
+    assert found(client, "Castellanos") == [] and found(client, "delta") == []
+    assert found(client, "Okafor") == ["Evening panel"]
+    assert found(client, "quarry") == ["Evening panel"]

@@ -71,6 +71,10 @@ _PG_UNINSTALL = (
 )
 
 
+class UnsupportedDatabase(RuntimeError):
+    """The engine runs on SQLite and PostgreSQL only (DESIGN.md)."""
+
+
 def install(connection: Connection) -> None:
     """Make the index over an existing ``search_documents`` table (and index
     the rows it holds)."""
@@ -93,7 +97,9 @@ def _statements(
         return sqlite
     if name == "postgresql":
         return postgresql
-    raise NotImplementedError(f"full-text search on {name}")  # pragma: no cover
+    raise UnsupportedDatabase(
+        f"Full-text search needs SQLite or PostgreSQL; this database is {name}."
+    )
 
 
 def is_index_table(name: str) -> bool:

@@ -72,12 +72,17 @@ def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-def listen_to_sessions(*listeners: tuple[str, Callable[..., Any]]) -> None:
-    """Listen to every Flask-SQLAlchemy session's ``(event, listener)``
-    pairs, once per process however many apps are made (tests make many)."""
+def listen_once(target: Any, *listeners: tuple[str, Callable[..., Any]]) -> None:
+    """Listen to ``target``'s ``(event, listener)`` pairs, once per process
+    however many apps are made (tests make many)."""
     for name, listener in listeners:
-        if not event.contains(FlaskSession, name, listener):
-            event.listen(FlaskSession, name, listener)
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
+
+
+def listen_to_sessions(*listeners: tuple[str, Callable[..., Any]]) -> None:
+    """Listen to every Flask-SQLAlchemy session (:func:`listen_once`)."""
+    listen_once(FlaskSession, *listeners)
 
 
 def register_engine_events(app: Flask) -> None:

@@ -69,11 +69,15 @@ def uid(post: Post, site_url: str) -> str:
     return f"event-{post.id}@{host}"
 
 
+def place(event: Event) -> str:
+    """Room, venue and address on one line (``""`` for an online event)."""
+    parts = (event.room, event.venue_name, event.venue_address)
+    return ", ".join(part for part in parts if part)
+
+
 def location(event: Event) -> str:
-    """Room, venue and address on one line; the online link when there is no place."""
-    parts = [event.room, event.venue_name, event.venue_address]
-    place = ", ".join(p for p in parts if p)
-    return ics_text(place or event.online_url)
+    """The event's place; the online link when there is no place."""
+    return ics_text(place(event) or event.online_url)
 
 
 def description(post: Post) -> str:

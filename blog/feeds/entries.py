@@ -11,10 +11,11 @@ itself is the sanitized HTML stored when the post or comment was saved.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from html import escape
 
+from blog.events.calendar import details_of, place
 from blog.events.when import short_when, when
 from blog.feeds.links import absolute_html, comment_guid, post_guid
 from blog.models import Comment, EventStatus, Post
@@ -119,7 +120,7 @@ def post_entry(site: FeedSite, post: Post) -> Entry:
         title=post.title,
         link=link,
         published=published,
-        updated=max(post.modified_at, published),
+        updated=post.modified_at,
         author=post.author.display_name,
         categories=_categories(post),
         summary_html=_absolute(site, excerpt, link),
@@ -129,21 +130,15 @@ def post_entry(site: FeedSite, post: Post) -> Entry:
 
 def where(post: Post) -> str:
     """An event's place in words: room, venue and address, else "Online"."""
-    event = post.event
-    if event is None:
+    if post.event is None:
         return ""
-    place = ", ".join(
-        p for p in (event.room, event.venue_name, event.venue_address) if p
-    )
-    return place or ("Online" if event.is_online else "")
+    return place(post.event) or ("Online" if post.event.is_online else "")
 
 
 def event_entry(site: FeedSite, post: Post) -> Entry:
     """An upcoming event as an entry: its date and time lead the title and
     the text, in the event's own zone, and a changed status says so."""
-    event = post.event
-    if event is None:
-        raise ValueError(f"{post!r} is not an event")
+    event = details_of(post)
     entry = post_entry(site, post)
     status = "" if event.status == EventStatus.SCHEDULED else f"{event.status.label}: "
     facts = f"<p><strong>When:</strong> {escape(when(event))}</p>"
@@ -152,14 +147,9 @@ def event_entry(site: FeedSite, post: Post) -> Entry:
     if status:
         facts = f"<p><strong>{escape(event.status.label)}</strong></p>" + facts
     content = entry.content_html
-    return Entry(
-        id=entry.id,
+    return replace(
+        entry,
         title=f"{status}{post.title} ({short_when(event)})",
-        link=entry.link,
-        published=entry.published,
-        updated=entry.updated,
-        author=entry.author,
-        categories=entry.categories,
         summary_html=facts + entry.summary_html,
         content_html=None if content is None else facts + content,
     )

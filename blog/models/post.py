@@ -147,6 +147,13 @@ class Post(Model):
         return [t for t in self.terms if t.taxonomy == Taxonomy.CATEGORY]
 
     @property
+    def primary_category(self) -> Term | None:
+        """The category an article is filed under first (alphabetically):
+        its section in sharing cards and its breadcrumb."""
+        categories = self.categories
+        return categories[0] if categories else None
+
+    @property
     def tags(self) -> list[Term]:
         return [t for t in self.terms if t.taxonomy == Taxonomy.TAG]
 

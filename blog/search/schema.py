@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, event
+from sqlalchemy import Connection, Table
+
+from blog.database import listen_once
 
 #: The FTS5 table; SQLite adds its shadow tables (``search_fts_data``, ...).
 FTS_TABLE = "search_fts"
@@ -134,9 +136,4 @@ def _before_drop(table: Table, connection: Connection, **_: Any) -> None:
 
 def attach(table: Table) -> None:
     """Make and drop the index with ``table`` (``create_all``/``drop_all``)."""
-    for name, listener in (
-        ("after_create", _after_create),
-        ("before_drop", _before_drop),
-    ):
-        if not event.contains(table, name, listener):
-            event.listen(table, name, listener)
+    listen_once(table, ("after_create", _after_create), ("before_drop", _before_drop))

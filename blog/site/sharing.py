@@ -134,14 +134,14 @@ def for_post(
     }
     if post.kind != PostKind.ARTICLE:
         return PageMeta(**common)
-    categories = post.categories
+    section = post.primary_category
     return PageMeta(
         **common,
         og_type="article",
         published_time=dates.iso(post.published_at),
         modified_time=dates.iso(post.modified_at),
         author_url=author_url,
-        section=categories[0].name if categories else "",
+        section=section.name if section else "",
         tags=tuple(tag.name for tag in post.tags),
     )
 

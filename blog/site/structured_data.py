@@ -58,9 +58,8 @@ def blog_posting(
         data["description"] = description
     if image is not None:
         data["image"] = [image.url]
-    categories = post.categories
-    if categories:
-        data["articleSection"] = categories[0].name
+    if section := post.primary_category:
+        data["articleSection"] = section.name
     if post.tags:
         data["keywords"] = [tag.name for tag in post.tags]
     return data

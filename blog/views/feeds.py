@@ -9,8 +9,9 @@ empty answer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -25,7 +26,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from blog import feeds
-from blog.models import Post, PostKind, Taxonomy
+from blog.models import Post, Taxonomy
 from blog.posts import reading
 from blog.views.caching import cacheable
 from blog.views.context import (
@@ -35,13 +36,26 @@ from blog.views.context import (
     current_settings,
     public_url,
 )
+from blog.views.public import visible_article
 
 bp = Blueprint("feeds", __name__)
 
 RSS, ATOM = "rss", "atom"
-# Each feed has two rules; the RSS one, nearest the view, is registered
-# first, so ``url_for("feeds.site")`` without ``fmt`` gives ``/feed/``.
-RSS_DEFAULTS, ATOM_DEFAULTS = {"fmt": RSS}, {"fmt": ATOM}
+ViewT = TypeVar("ViewT", bound=Callable[..., ResponseReturnValue])
+
+
+def feed_routes(path: str) -> Callable[[ViewT], ViewT]:
+    """``path`` (RSS) and ``path + "atom/"`` (Atom) for a ``@cacheable``
+    feed view taking ``fmt``. The RSS rule is registered first, so
+    ``url_for("feeds.site")`` without ``fmt`` gives ``/feed/``."""
+
+    def register(view: ViewT) -> ViewT:
+        view = cacheable(view)
+        bp.get(path, defaults={"fmt": RSS})(view)
+        bp.get(f"{path}atom/", defaults={"fmt": ATOM})(view)
+        return view
+
+    return register
 
 
 def feed_site() -> feeds.FeedSite:
@@ -71,9 +85,7 @@ def _respond(feed: feeds.Feed, fmt: str) -> Response:
     return Response(feeds.rss(feed), content_type=feeds.RSS_TYPE)
 
 
-@bp.get("/feed/atom/", defaults=ATOM_DEFAULTS)
-@bp.get("/feed/", defaults=RSS_DEFAULTS)
-@cacheable
+@feed_routes("/feed/")
 def site(fmt: str) -> ResponseReturnValue:
     feed = feeds.site_feed(feed_site(), _here(url_for("public.home")))
     return _respond(feed, fmt)
@@ -90,36 +102,31 @@ def atom_xml() -> ResponseReturnValue:
     return redirect(url_for("feeds.site", fmt=ATOM), 301)
 
 
-@bp.get("/category/<slug>/feed/atom/", defaults=ATOM_DEFAULTS)
-@bp.get("/category/<slug>/feed/", defaults=RSS_DEFAULTS)
-@cacheable
+@feed_routes("/category/<slug>/feed/")
 def category(slug: str, fmt: str) -> ResponseReturnValue:
-    term = reading.get_term(Taxonomy.CATEGORY, slug) or abort(404)
-    here = _here(url_for("public.category", slug=term.slug))
-    return _respond(feeds.term_feed(feed_site(), here, term), fmt)
+    return _term_feed(Taxonomy.CATEGORY, "public.category", slug, fmt)
 
 
-@bp.get("/tag/<slug>/feed/atom/", defaults=ATOM_DEFAULTS)
-@bp.get("/tag/<slug>/feed/", defaults=RSS_DEFAULTS)
-@cacheable
+@feed_routes("/tag/<slug>/feed/")
 def tag(slug: str, fmt: str) -> ResponseReturnValue:
-    term = reading.get_term(Taxonomy.TAG, slug) or abort(404)
-    here = _here(url_for("public.tag", slug=term.slug))
+    return _term_feed(Taxonomy.TAG, "public.tag", slug, fmt)
+
+
+def _term_feed(taxonomy: Taxonomy, archive: str, slug: str, fmt: str) -> Response:
+    """A category's or tag's feed; 404 where its archive would be."""
+    term = reading.get_term(taxonomy, slug) or abort(404)
+    here = _here(url_for(archive, slug=term.slug))
     return _respond(feeds.term_feed(feed_site(), here, term), fmt)
 
 
-@bp.get("/author/<slug>/feed/atom/", defaults=ATOM_DEFAULTS)
-@bp.get("/author/<slug>/feed/", defaults=RSS_DEFAULTS)
-@cacheable
+@feed_routes("/author/<slug>/feed/")
 def author(slug: str, fmt: str) -> ResponseReturnValue:
     person = reading.get_author(slug) or abort(404)
     here = _here(url_for("public.author", slug=person.slug))
     return _respond(feeds.author_feed(feed_site(), here, person), fmt)
 
 
-@bp.get("/comments/feed/atom/", defaults=ATOM_DEFAULTS)
-@bp.get("/comments/feed/", defaults=RSS_DEFAULTS)
-@cacheable
+@feed_routes("/comments/feed/")
 def comments(fmt: str) -> ResponseReturnValue:
     feed = feeds.comments_feed(feed_site(), _here(url_for("public.home")))
     return _respond(feed, fmt)
@@ -130,25 +137,18 @@ def post_feed_path(post: Post, fmt: str = RSS) -> str:
     return article_url(post) + ("feed/atom/" if fmt == ATOM else "feed/")
 
 
-@bp.get("/<int:year>/<month>/<slug>/feed/atom/", defaults=ATOM_DEFAULTS)
-@bp.get("/<int:year>/<month>/<slug>/feed/", defaults=RSS_DEFAULTS)
-@cacheable
+@feed_routes("/<int:year>/<month>/<slug>/feed/")
 def post_comments(year: int, month: str, slug: str, fmt: str) -> ResponseReturnValue:
     """One article's approved comments; an old slug or date answers ``301``
     to the current address, as the article does."""
-    post = reading.get_visible_post(PostKind.ARTICLE, slug)
-    if post is None:
-        moved = reading.redirected_post(PostKind.ARTICLE, slug) or abort(404)
-        return redirect(post_feed_path(moved, fmt), 301)
-    if request.path != post_feed_path(post, fmt):
-        return redirect(post_feed_path(post, fmt), 301)
+    post = visible_article(slug, lambda found: post_feed_path(found, fmt))
+    if not isinstance(post, Post):
+        return post
     feed = feeds.comments_feed(feed_site(), _here(article_url(post)), post)
     return _respond(feed, fmt)
 
 
-@bp.get("/events/feed/atom/", defaults=ATOM_DEFAULTS)
-@bp.get("/events/feed/", defaults=RSS_DEFAULTS)
-@cacheable
+@feed_routes("/events/feed/")
 def events(fmt: str) -> ResponseReturnValue:
     feed = feeds.events_feed(feed_site(), _here(url_for("events.index")))
     return _respond(feed, fmt)

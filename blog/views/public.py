@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import Select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from blog import dates
 from blog.comments.threads import approved_counts
@@ -69,12 +71,9 @@ def home() -> ResponseReturnValue:
 @bp.get("/<int:year>/<month>/<slug>/")
 @cacheable
 def article(year: int, month: str, slug: str) -> ResponseReturnValue:
-    post = reading.get_visible_post(PostKind.ARTICLE, slug)
-    if post is None:
-        moved = reading.redirected_post(PostKind.ARTICLE, slug) or abort(404)
-        return redirect(article_url(moved), 301)
-    if request.path != article_url(post):
-        return redirect(article_url(post), 301)
+    post = visible_article(slug, article_url)
+    if not isinstance(post, Post):
+        return post
     meta = post_meta(post)
     return render_template(
         "public/article.html",
@@ -86,6 +85,21 @@ def article(year: int, month: str, slug: str) -> ResponseReturnValue:
         edit_link=edit_link(post),
         **comment_context(post, current_user),
     )
+
+
+def visible_article(
+    slug: str, address: Callable[[Post], str]
+) -> Post | WerkzeugResponse:
+    """The visible article with ``slug``, or a 301 to ``address(article)``
+    from an old slug or an address that is not the article's own (a date
+    in another month), or 404."""
+    post = reading.get_visible_post(PostKind.ARTICLE, slug)
+    if post is None:
+        moved = reading.redirected_post(PostKind.ARTICLE, slug) or abort(404)
+        return redirect(address(moved), 301)
+    if request.path != address(post):
+        return redirect(address(post), 301)
+    return post
 
 
 @bp.get("/category/<slug>/")

@@ -103,10 +103,9 @@ def article_data(post: Post, meta: PageMeta) -> list[dict[str, Any]]:
     """An article's ``BlogPosting`` and its breadcrumbs (Home › Category ›
     Article)."""
     trail = [("Home", absolute(url_for("public.home")))]
-    categories = post.categories
-    if categories:
-        url = url_for("public.category", slug=categories[0].slug)
-        trail.append((categories[0].name, absolute(url)))
+    if section := post.primary_category:
+        url = url_for("public.category", slug=section.slug)
+        trail.append((section.name, absolute(url)))
     trail.append((post.title, meta.canonical))
     posting = structured_data.blog_posting(
         post,

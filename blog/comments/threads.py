@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, func, or_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import aliased, lazyload
 
 from blog.extensions import db
 from blog.models import Comment, CommentStatus
@@ -111,8 +111,44 @@ def page_of(comment: Comment, *, max_depth: int, per_page: int) -> int:
     return int(earlier or 0) // max(per_page, 1) + 1
 
 
+def page_number(*, max_depth: int, per_page: int) -> ColumnElement[int]:
+    """:func:`page_of` as SQL, for many comments in one query (the comments
+    feed): the top-level comments before the comment's own top-level one
+    (itself when the thread is flat), by ``per_page``, plus one."""
+    flat = max_depth <= 1
+    anchor = aliased(Comment, name="anchor")
+    earlier = aliased(Comment, name="earlier")
+    anchor_id = Comment.id if flat else func.coalesce(Comment.root_id, Comment.id)
+    before = or_(
+        earlier.submitted_at < anchor.submitted_at,
+        and_(earlier.submitted_at == anchor.submitted_at, earlier.id < anchor.id),
+    )
+    conditions = [earlier.post_id == anchor.post_id, shown_to_readers(earlier), before]
+    if not flat:
+        conditions.append(earlier.root_id.is_(None))
+    count = (
+        select(func.count())
+        .select_from(earlier)
+        .where(*conditions)
+        .correlate(anchor)
+        .scalar_subquery()
+    )
+    return (
+        select(count // max(per_page, 1) + 1)
+        .select_from(anchor)
+        .where(anchor.id == anchor_id)
+        .scalar_subquery()
+    )
+
+
+def shown_to_readers(comment: Any = Comment) -> ColumnElement[bool]:
+    """A comment readers see: an approved one (``comment``: the entity or
+    an alias of it)."""
+    return comment.status == CommentStatus.APPROVED  # type: ignore[no-any-return]
+
+
 def _approved(post_id: int) -> tuple[ColumnElement[bool], ...]:
-    return (Comment.post_id == post_id, Comment.status == CommentStatus.APPROVED)
+    return (Comment.post_id == post_id, shown_to_readers())
 
 
 def _top_level(flat: bool) -> tuple[ColumnElement[bool], ...]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager, lazyload
+from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager, lazyload
 
+from blog.comments.threads import page_number, shown_to_readers
 from blog.events.listings import upcoming
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Event, Post, utcnow
+from blog.models import Comment, Event, Post, utcnow
 
 
 def newest(query: Select[Post], limit: int) -> list[Post]:
@@ -38,11 +39,6 @@ def next_events(limit: int, now: datetime | None = None) -> list[Post]:
     return list(db.session.scalars(query))
 
 
-def _shown_to_readers() -> ColumnElement[bool]:
-    """A comment readers see: approved (the moderation states' public one)."""
-    return Comment.status == CommentStatus.APPROVED
-
-
 def newest_comments(
     limit: int,
     *,
@@ -53,12 +49,12 @@ def newest_comments(
 ) -> list[tuple[Comment, int]]:
     """The newest ``limit`` approved comments on visible posts (of one post,
     if given), newest first, each with the page of its post's thread that
-    shows it (as :func:`blog.comments.threads.page_of` counts, for all of
-    them in the same query)."""
+    shows it (:func:`blog.comments.threads.page_number`, for all of them in
+    the same query)."""
     query = (
-        select(Comment, _page_number(thread_depth, per_page))
+        select(Comment, page_number(max_depth=thread_depth, per_page=per_page))
         .join(Comment.post)
-        .where(_shown_to_readers(), Post.visible_at(now or utcnow()))
+        .where(shown_to_readers(), Post.visible_at(now or utcnow()))
         .options(
             contains_eager(Comment.post).lazyload(Post.terms),
             # A subpage's address needs its parent's slug.
@@ -72,37 +68,3 @@ def newest_comments(
     if post_id is not None:
         query = query.where(Comment.post_id == post_id)
     return [(comment, int(page)) for comment, page in db.session.execute(query)]
-
-
-def _page_number(thread_depth: int, per_page: int) -> ColumnElement[int]:
-    """The page of the thread a comment is on: top-level comments before its
-    own top-level comment (itself when the thread is flat), by ``per_page``."""
-    flat = thread_depth <= 1
-    anchor = aliased(Comment, name="anchor")
-    earlier = aliased(Comment, name="earlier")
-    anchor_id = Comment.id if flat else func.coalesce(Comment.root_id, Comment.id)
-    before = or_(
-        earlier.submitted_at < anchor.submitted_at,
-        and_(earlier.submitted_at == anchor.submitted_at, earlier.id < anchor.id),
-    )
-    conditions = [
-        earlier.post_id == anchor.post_id,
-        earlier.status == CommentStatus.APPROVED,
-        before,
-    ]
-    if not flat:
-        conditions.append(earlier.root_id.is_(None))
-    count = (
-        select(func.count())
-        .select_from(earlier)
-        .where(*conditions)
-        .correlate(anchor)
-        .scalar_subquery()
-    )
-    page = (
-        select(count // max(per_page, 1) + 1)
-        .select_from(anchor)
-        .where(anchor.id == anchor_id)
-        .scalar_subquery()
-    )
-    return page

@@ -122,15 +122,25 @@ def excerpt_html(html: str) -> str:
     return ""
 
 
-def plain_text(html: str) -> str:
+_ALT_RE = re.compile(r'\salt="([^"]*)"')
+
+
+def plain_text(html: str, *, alt_text: bool = False) -> str:
     """Text of this package's HTML, whitespace collapsed (for ICS, meta, search).
 
-    The result is text, not HTML: escape it wherever it is shown.
+    ``alt_text``: an image counts as its alternative text (the words search
+    finds it by). The result is text, not HTML: escape it wherever it is shown.
     """
-    spaced = _TAG_RE.sub(
-        lambda tag: "" if tag.group(2).lower() in _INLINE_TAGS else " ", html
-    )
-    return " ".join(unescape(spaced).split())
+
+    def spacing(tag: re.Match[str]) -> str:
+        name = tag.group(2).lower()
+        if name in _INLINE_TAGS:
+            return ""
+        if alt_text and name == "img" and (alt := _ALT_RE.search(tag.group(0))):
+            return f" {alt.group(1)} "
+        return " "
+
+    return " ".join(unescape(_TAG_RE.sub(spacing, html)).split())
 
 
 def render_inline_text(text: str) -> str:

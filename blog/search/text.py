@@ -12,54 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from html.parser import HTMLParser
 
 from markupsafe import Markup, escape
+
+from blog import rendering
 
 #: Where the database starts and ends a match in a snippet.
 START = "\ue000"
 END = "\ue001"
 _SENTINELS = re.compile(f"[{START}{END}]")
-_SPACE = re.compile(r"\s+")
-
-#: Elements whose end separates words (``<p>a</p><p>b</p>`` is "a b").
-_BREAKS = frozenset(
-    {
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "img",
-        "li",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "td",
-        "th",
-        "tr",
-        "ul",
-    }
-)
-#: Elements whose content is not text a reader reads.
-_SKIPPED = frozenset({"script", "style", "template"})
 
 
 def without_sentinels(text: str) -> str:
@@ -67,41 +28,12 @@ def without_sentinels(text: str) -> str:
     return _SENTINELS.sub("", text)
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIPPED:
-            self._skipping += 1
-        elif tag in _BREAKS:
-            self.parts.append(" ")
-        if tag == "img":  # an image's words are its alternative text
-            alt = dict(attrs).get("alt")
-            if alt:
-                self.parts.append(f" {alt} ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BREAKS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
 def plain_text(markup: str) -> str:
-    """The words of a fragment of (sanitized) HTML, one space between them."""
-    if "<" not in markup and "&" not in markup:
-        return _SPACE.sub(" ", without_sentinels(markup)).strip()
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    return _SPACE.sub(" ", without_sentinels("".join(parser.parts))).strip()
+    """The words of a fragment of (sanitized) HTML and its images'
+    alternative text, one space between them."""
+    return " ".join(
+        without_sentinels(rendering.plain_text(markup, alt_text=True)).split()
+    )
 
 
 def document_text(body_html: str, excerpt_html: str, names: Iterable[str]) -> str:

@@ -1,7 +1,7 @@
 """What crawlers read: ``/sitemap.xml`` (an index and its sitemaps) and
 ``/robots.txt``, and the ``X-Robots-Tag`` header while the site asks search
-engines to stay away (the ``robots`` meta tag is
-``templates/public/_robots_meta.html``)."""
+engines to stay away (and ``robots_noindex`` for the ``robots`` meta tag
+of ``templates/public/layout.html``)."""
 
 from __future__ import annotations
 
@@ -82,6 +82,14 @@ def _post_address(post: Post) -> str:
 
 def _term_address(taxonomy: Taxonomy, slug: str) -> str:
     return absolute(url_for(_TERM_ENDPOINTS[taxonomy], slug=slug))
+
+
+@bp.app_context_processor
+def _robots_context() -> dict[str, str]:
+    """``robots_noindex``: what every public page's robots meta tag says
+    while search engines are discouraged (``""`` otherwise)."""
+    discouraged = sitemaps.discouraged(current_settings())
+    return {"robots_noindex": sitemaps.NOINDEX if discouraged else ""}
 
 
 @bp.before_app_request

@@ -19,7 +19,6 @@ from blog.sitemaps.sections import (
     Section,
     SitemapUrl,
     index_parts,
-    last_modified,
     section_urls,
 )
 
@@ -32,7 +31,6 @@ __all__ = [
     "SitemapUrl",
     "discouraged",
     "index_parts",
-    "last_modified",
     "robots_txt",
     "section_urls",
     "sitemap_index",

@@ -18,7 +18,7 @@ selecting only the columns an address needs, whatever the number of posts.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -90,11 +90,6 @@ def newest(*values: datetime | None) -> datetime | None:
     return max(present) if present else None
 
 
-def last_modified(post: Post) -> datetime | None:
-    """When readers last saw ``post`` change: edited, or come due."""
-    return post.modified_at
-
-
 def index_parts() -> list[Part]:
     """Every sitemap with something in it, in :class:`Section` order: the
     home sitemap always, then the parts of each section that is not empty.
@@ -143,7 +138,7 @@ def section_urls(
         ]
     kind = next(k for k, s in POST_SECTIONS.items() if s == section)
     posts = db.session.scalars(_post_rows(kind).offset(offset).limit(PER_SITEMAP))
-    return [SitemapUrl(addresses.post(post), last_modified(post)) for post in posts]
+    return [SitemapUrl(addresses.post(post), post.modified_at) for post in posts]
 
 
 def _home_urls(addresses: Addresses) -> list[SitemapUrl]:
@@ -177,27 +172,54 @@ def _post_rows(kind: PostKind) -> Select[Post]:
     )
 
 
-def _term_rows(taxonomy: Taxonomy) -> Select[str, datetime, datetime | None]:
-    """``(slug, updated, published)`` of each term a visible post carries,
-    the newest of its posts' dates."""
+def _per_term(now: datetime, taxonomies: Iterable[Taxonomy]) -> Subquery:
+    """Each term of ``taxonomies`` a visible post carries: ``id``, ``slug``,
+    ``taxonomy``, and the newest of its posts' dates (``updated``,
+    ``published``)."""
     return (
-        select(Term.slug, func.max(Post.updated_at), func.max(Post.published_at))
+        select(
+            Term.id,
+            Term.slug,
+            Term.taxonomy,
+            func.max(Post.updated_at).label("updated"),
+            func.max(Post.published_at).label("published"),
+        )
         .join(post_terms, post_terms.c.term_id == Term.id)
         .join(Post, Post.id == post_terms.c.post_id)
-        .where(Term.taxonomy == taxonomy, Post.visible_at(utcnow()))
-        .group_by(Term.id, Term.slug)
-        .order_by(Term.id)
+        .where(Term.taxonomy.in_(list(taxonomies)), Post.visible_at(now))
+        .group_by(Term.id, Term.slug, Term.taxonomy)
+        .subquery()
     )
+
+
+def _per_author(now: datetime) -> Subquery:
+    """Each user with a visible article: ``id``, ``slug`` and the newest of
+    their articles' dates (``updated``, ``published``)."""
+    return (
+        select(
+            User.id,
+            User.slug,
+            func.max(Post.updated_at).label("updated"),
+            func.max(Post.published_at).label("published"),
+        )
+        .join(Post, Post.author_id == User.id)
+        .where(Post.kind == PostKind.ARTICLE, Post.visible_at(now))
+        .group_by(User.id, User.slug)
+        .subquery()
+    )
+
+
+def _term_rows(taxonomy: Taxonomy) -> Select[str, datetime, datetime | None]:
+    """``(slug, updated, published)`` of each term a visible post carries."""
+    terms = _per_term(utcnow(), [taxonomy])
+    return select(terms.c.slug, terms.c.updated, terms.c.published).order_by(terms.c.id)
 
 
 def _author_rows() -> Select[str, datetime, datetime | None]:
     """``(slug, updated, published)`` of each user with a visible article."""
-    return (
-        select(User.slug, func.max(Post.updated_at), func.max(Post.published_at))
-        .join(Post, Post.author_id == User.id)
-        .where(Post.kind == PostKind.ARTICLE, Post.visible_at(utcnow()))
-        .group_by(User.id, User.slug)
-        .order_by(User.id)
+    authors = _per_author(utcnow())
+    return select(authors.c.slug, authors.c.updated, authors.c.published).order_by(
+        authors.c.id
     )
 
 
@@ -218,36 +240,13 @@ def _post_parts(now: datetime) -> dict[str, list[datetime | None]]:
 
 def _term_parts(now: datetime) -> dict[str, list[datetime | None]]:
     """Categories' and tags' parts, numbered in :func:`_term_rows`' order."""
-    per_term = (
-        select(
-            Term.id,
-            Term.taxonomy,
-            func.max(Post.updated_at).label("updated"),
-            func.max(Post.published_at).label("published"),
-        )
-        .join(post_terms, post_terms.c.term_id == Term.id)
-        .join(Post, Post.id == post_terms.c.post_id)
-        .where(Term.taxonomy.in_(TERM_SECTIONS), Post.visible_at(now))
-        .group_by(Term.id, Term.taxonomy)
-        .subquery()
-    )
+    per_term = _per_term(now, TERM_SECTIONS)
     return _parts(_numbered(per_term, per_term.c.taxonomy))
 
 
 def _author_parts(now: datetime) -> list[datetime | None]:
     """Authors' parts' newest dates, numbered in :func:`_author_rows`' order."""
-    per_author = (
-        select(
-            User.id,
-            func.max(Post.updated_at).label("updated"),
-            func.max(Post.published_at).label("published"),
-        )
-        .join(Post, Post.author_id == User.id)
-        .where(Post.kind == PostKind.ARTICLE, Post.visible_at(now))
-        .group_by(User.id)
-        .subquery()
-    )
-    return _parts(_numbered(per_author, None)).get("", [])
+    return _parts(_numbered(_per_author(now), None)).get("", [])
 
 
 def _part_number(

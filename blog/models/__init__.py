@@ -3,11 +3,19 @@
 from blog.models.base import utcnow
 from blog.models.breaker import CircuitBreaker
 from blog.models.cache import CacheState
-from blog.models.comment import Comment, CommentLogEntry, CommentStatus, SpamCheck
+from blog.models.comment import (
+    Comment,
+    CommentKind,
+    CommentLogEntry,
+    CommentStatus,
+    SpamCheck,
+)
 from blog.models.event import Event, EventPerson, EventSponsor, EventStatus, PersonRole
+from blog.models.importing import ImportLink, ImportRun, ImportState
 from blog.models.media import Media, MediaVariant, media_uses
 from blog.models.outbox import OutboxMessage, OutboxStatus
 from blog.models.post import Post, PostKind, PostStatus, SlugRedirect
+from blog.models.redirect import Redirect
 from blog.models.revision import PostAutosave, PostEditor, PostRevision
 from blog.models.search import SearchDocument
 from blog.models.setting import Setting
@@ -31,12 +39,16 @@ __all__ = [
     "CacheState",
     "CircuitBreaker",
     "Comment",
+    "CommentKind",
     "CommentLogEntry",
     "CommentStatus",
     "Event",
     "EventPerson",
     "EventSponsor",
     "EventStatus",
+    "ImportLink",
+    "ImportRun",
+    "ImportState",
     "LoginThrottle",
     "Media",
     "MediaVariant",
@@ -50,6 +62,7 @@ __all__ = [
     "PostRevision",
     "PostStatus",
     "RecoveryCode",
+    "Redirect",
     "Role",
     "SearchDocument",
     "Setting",

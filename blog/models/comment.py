@@ -22,6 +22,15 @@ class CommentStatus(enum.StrEnum):
     TRASH = "trash"
 
 
+class CommentKind(enum.StrEnum):
+    """A reader's comment, or another site's notice that it linked here
+    (WordPress's pingbacks and trackbacks, kept when a site is imported)."""
+
+    COMMENT = "comment"
+    PINGBACK = "pingback"
+    TRACKBACK = "trackback"
+
+
 class SpamCheck(enum.StrEnum):
     """What Akismet said; ``unchecked`` comments are retried by the recheck job."""
 
@@ -30,6 +39,7 @@ class SpamCheck(enum.StrEnum):
     SPAM = "spam"
     DISCARD = "discard"
     ERROR = "error"  # gave up retrying
+    IMPORTED = "imported"  # came with an import: never sent to Akismet
 
 
 class Comment(Model):
@@ -71,6 +81,11 @@ class Comment(Model):
     #: a comment readers see at the top level, and for any comment they do
     #: not see. Kept by :mod:`blog.comments.roots` on every flush.
     root_id: Mapped[int | None]
+    kind: Mapped[CommentKind] = mapped_column(
+        value_enum(CommentKind),
+        default=CommentKind.COMMENT,
+        server_default=CommentKind.COMMENT.value,
+    )
     #: Staff commenting as themselves; ``None`` for readers.
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.extensions import Model
 from blog.models.base import value_enum
@@ -40,6 +40,12 @@ class Term(Model):
     name: Mapped[str] = mapped_column(String(100))
     slug: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
+    #: A category's parent category (WordPress's nested categories).
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("terms.id", ondelete="SET NULL"), index=True
+    )
+
+    parent: Mapped[Term | None] = relationship(remote_side="Term.id", lazy="select")
 
     def __repr__(self) -> str:
         return f"<Term {self.taxonomy}:{self.slug}>"

@@ -1,5 +1,6 @@
-"""The page editor: Title, Slug, Body, Parent, Order, Allow comments (off
-by default) and the featured image. No date, categories or tags."""
+"""The page editor: Title, Slug, Body, Parent (pages indented by depth),
+Order, Allow comments (off by default) and the featured image. No date,
+categories or tags."""
 
 from __future__ import annotations
 
@@ -20,13 +21,24 @@ from blog.models import Post
 from blog.numbers import parse_int
 from blog.pages import PageInput
 from blog.pages.editing import ORDER_MAX, ORDER_MIN
+from blog.pages.hierarchy import ParentChoice
+from blog.pages.paths import MAX_DEPTH
 
 
 class PageForm(FeaturedImageForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     slug = StringField("Slug", validators=[Optional(), Length(max=200)])
     body = TextAreaField("Body", validators=[Length(max=500_000)])
-    parent_id = SelectField("Parent page", coerce=str, validate_choice=False)
+    parent_id = SelectField(
+        "Parent page",
+        coerce=str,
+        validate_choice=False,
+        description=(
+            "A page under another gets the address /parent/slug/, one under a "
+            f"subpage /grandparent/parent/slug/, and so on: pages nest up to "
+            f"{MAX_DEPTH} levels deep."
+        ),
+    )
     menu_order = IntegerField(
         "Order",
         default=0,
@@ -61,14 +73,18 @@ class PageForm(FeaturedImageForm):
             **FeaturedImageForm.featured_image_data(page),
         }
 
-    def offer(self, parents: list[tuple[int, str]]) -> Self:
-        """Fill the Parent menu: no parent, then the pages offered. A parent
-        chosen but no longer offered stays in the menu, so the service says
-        why it is refused rather than the choice vanishing."""
+    def offer(self, parents: list[ParentChoice]) -> Self:
+        """Fill the Parent menu: no parent, then the pages offered, each
+        indented by its depth (``— `` a level, as the dashboard's list). A
+        parent chosen but no longer offered stays in the menu, so the
+        service says why it is refused rather than the choice vanishing."""
         options = [choice("", "(no parent)")]
-        options += [choice(str(id_), title) for id_, title in parents]
+        options += [
+            choice(str(parent.id), "— " * parent.depth + parent.title)
+            for parent in parents
+        ]
         chosen = parse_int(self.parent_id.data)
-        if chosen is not None and chosen not in {id_ for id_, _ in parents}:
+        if chosen is not None and chosen not in {parent.id for parent in parents}:
             options.append(choice(str(chosen), f"Page {chosen}"))
         self.parent_id.choices = options
         return self

@@ -4,7 +4,7 @@ Editors and admins manage them (``blog.posts.permissions.can_manage_pages``).
 
 - ``paths``: a page's address (``/slug/``, ``/parent/slug/``) and the words
   its slug may not take (the site's own addresses);
-- ``hierarchy``: the parent a page may take (one level, no cycles), the
+- ``hierarchy``: the parent a page may take (up to ``MAX_DEPTH`` levels, no cycles), the
   Parent menu's choices, the dashboard's list in tree order;
 - ``editing``: saving and previewing, through the articles' publishing path.
 

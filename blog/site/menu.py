@@ -25,12 +25,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, cast, literal, null, select, union_all
+from sqlalchemy import Integer, String, cast, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from blog.errors import FieldError
 from blog.extensions import db
 from blog.models import Post, PostKind, Taxonomy, Term, utcnow
+from blog.pages.paths import page_segments_by_id
 from blog.posts import reading
 from blog.posts.taxonomy import carried_by
 from blog.validation import http_url
@@ -210,6 +211,7 @@ def _visible_targets(
                 Post.title.label("name"),
                 Post.slug.label("slug"),
                 parent.slug.label("parent_slug"),
+                parent.parent_id.label("grandparent_id"),
             )
             .select_from(Post)
             .outerjoin(parent, parent.id == Post.parent_id)
@@ -227,6 +229,7 @@ def _visible_targets(
                 Term.name.label("name"),
                 Term.slug.label("slug"),
                 cast(null(), String).label("parent_slug"),
+                cast(null(), Integer).label("grandparent_id"),
             ).where(
                 Term.taxonomy == Taxonomy.CATEGORY,
                 Term.id.in_(wanted[LinkKind.CATEGORY]),
@@ -237,7 +240,14 @@ def _visible_targets(
         return {}
     query = parts[0] if len(parts) == 1 else union_all(*parts)
     found: dict[tuple[LinkKind, int | None], _Target] = {}
+    deeper: list[int] = []  # pages below a subpage: one more query, for them all
     for row in db.session.execute(query):
         path = (row.parent_slug, row.slug) if row.parent_slug else (row.slug,)
         found[(LinkKind(row.link), row.id)] = _Target(row.name, path)
+        if row.grandparent_id is not None:
+            deeper.append(row.id)
+    if deeper:
+        for page_id, segments in page_segments_by_id(deeper).items():
+            name = found[(LinkKind.PAGE, page_id)].name
+            found[(LinkKind.PAGE, page_id)] = _Target(name, segments)
     return found

@@ -59,16 +59,19 @@ class TextConverter(UnicodeConverter):
 class PageSlugConverter(TextConverter):
     """A static page's part of an address (``<page_slug:slug>``): no dot,
     so file-like addresses (``/robots.txt``, ``/favicon.ico``,
-    ``/xmlrpc.php``) are never taken for pages; and never a word the site
+    ``/xmlrpc.php``) are never taken for pages; never a word the site
     already routes, so ``GET /logout`` stays a 405 instead of a redirect to
-    ``/logout/``. The page routes are registered last, when every other
-    route is in ``map``."""
+    ``/logout/``; and never all digits (no page slug is), so WordPress's
+    dated addresses (``/2008/09/03/slug/``) are never taken for pages
+    nested four deep and reach the old-address redirects. The page routes
+    are registered last, when every other route is in ``map``."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002
         super().__init__(map, *args, **kwargs)
         routed = "|".join(re.escape(word) for word in sorted(routed_words(map)))
+        refused = f"{routed}|[0-9]+" if routed else "[0-9]+"
         # Werkzeug's __init__ sets its own regex; ``$`` ends the one part.
-        self.regex = rf"(?!(?:{routed})$)[^/.]+" if routed else r"[^/.]+"
+        self.regex = rf"(?!(?:{refused})$)[^/.]+"
 
 
 def int_arg(name: str, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None:

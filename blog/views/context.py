@@ -24,6 +24,7 @@ from blog.extensions import db
 from blog.media import Uploads
 from blog.models import Post, PostKind
 from blog.pages import page_segments
+from blog.pages.paths import page_route
 from blog.paging import paginate
 from blog.posts.permissions import can_edit_post
 from blog.site import DEFAULTS, load_settings, site_zone
@@ -129,7 +130,7 @@ def _build_article_url(post: Post, **kwargs: Any) -> str:
 
 def public_url(post: Post, **kwargs: Any) -> str:
     """A post's public address: an article's dated permalink,
-    ``/events/slug/``, or a page's ``/slug/`` (``/parent/slug/``)."""
+    ``/events/slug/``, or a page's ``/slug/`` (``/parent/slug/``...)."""
     if post.kind == PostKind.EVENT:
         return url_for("events.detail", slug=post.slug, **kwargs)
     if post.kind == PostKind.PAGE:
@@ -138,9 +139,8 @@ def public_url(post: Post, **kwargs: Any) -> str:
 
 
 def _page_address(parts: tuple[str, ...], **kwargs: Any) -> str:
-    if len(parts) == 2:
-        return url_for("pages.subpage", parent=parts[0], slug=parts[1], **kwargs)
-    return url_for("pages.page", slug=parts[-1], **kwargs)
+    endpoint, values = page_route(parts)
+    return url_for(endpoint, **{**values, **kwargs})
 
 
 def _menu_address(kind: LinkKind, parts: tuple[str, ...]) -> str:

@@ -1,16 +1,22 @@
-"""What readers see of static pages: ``/<slug>/`` and ``/<parent>/<slug>/``.
+"""What readers see of static pages: ``/<slug>/``, ``/<parent>/<slug>/``,
+``/<grandparent>/<parent>/<slug>/``... down to
+:data:`~blog.pages.paths.MAX_DEPTH` parts.
 
-Their parts take no dot (``/robots.txt`` is never a page). These rules
-hold a converter in their first part, so Werkzeug tries every
-rule with a fixed first part before them (``/events/``, ``/dashboard/``,
-``/privacy/``), and ``<int:...>`` archives (``/2024/``, ``/2024/05/``)
-before them too. No page slug can be one of those words anyway
-(:mod:`blog.pages.paths`).
+Their parts take no dot (``/robots.txt`` is never a page) and never a word
+the site routes. Every part is a converter, so Werkzeug's matcher tries
+every rule with a fixed part first, at each part (``/events/...``,
+``/dashboard/...``, ``/category/<slug>/feed/``), and ``<int:...>`` parts
+(lighter) before a page's (``/2024/``, ``/2024/05/``, ``/2024/05/slug/``);
+a page rule only answers what none of those does. No page slug can be one
+of those words or all digits anyway (:mod:`blog.pages.paths`). One rule per
+depth, each part one segment, rather than a converter that takes slashes:
+such a converter would swallow the rest of the address and change the
+order in which rules are tried.
 
-A page is found by its slug alone (slugs are unique among pages). When the
-address asked for is not the page's own (its parent changed, it moved to
-the top, an old parent's slug), the answer is a 301 to the right one; an
-old slug of the page's own answers a 301 too.
+A page is found by its last slug alone (slugs are unique among pages). When
+the address asked for is not the page's own (a parent changed or was
+renamed, the page moved up or down, an old parent's slug), the answer is a
+301 to the right one; an old slug of the page's own answers a 301 too.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from blog.models import PostKind
+from blog.pages.paths import MAX_DEPTH
 from blog.posts import reading
 from blog.views.caching import cacheable
 from blog.views.comments import comment_context
@@ -35,10 +42,22 @@ def page(slug: str) -> ResponseReturnValue:
     return _show(slug)
 
 
-@bp.get("/<page_slug:parent>/<page_slug:slug>/")
 @cacheable
-def subpage(parent: str, slug: str) -> ResponseReturnValue:
+def subpage(parent: str, slug: str, **above: str) -> ResponseReturnValue:
+    """A page under others; ``above`` holds ``level1``... (the parts above
+    ``parent``), which only make the address."""
     return _show(slug)
+
+
+def _subpage_rule(depth: int) -> str:
+    """``/<page_slug:level1>/.../<page_slug:parent>/<page_slug:slug>/``:
+    the names :func:`blog.pages.paths.page_route` builds with."""
+    above = [f"<page_slug:level{n}>" for n in range(1, depth - 1)]
+    return "/" + "/".join([*above, "<page_slug:parent>", "<page_slug:slug>"]) + "/"
+
+
+for _depth in range(2, MAX_DEPTH + 1):
+    bp.add_url_rule(_subpage_rule(_depth), "subpage", subpage, methods=["GET"])
 
 
 def _show(slug: str) -> ResponseReturnValue:

@@ -1,5 +1,6 @@
 """Static pages: the editor under /dashboard/pages/, addresses /<slug>/ and
-/<parent>/<slug>/, reserved words, 301s, drafts, comments and who may."""
+/<parent>/<slug>/, reserved words, 301s, drafts, comments and who may.
+Pages nested deeper: ``test_nested_pages.py``."""
 
 from __future__ import annotations
 
@@ -216,13 +217,14 @@ def test_a_changed_parent_leaves_a_301(client, app, editor, make_page):
     assert moved.status_code == 301 and moved.headers["Location"] == "/team/"
 
 
-def test_parents_nest_one_level_without_cycles(client, app, editor, make_page):
+def test_parents_without_cycles(client, app, editor, make_page):
     about = make_page("About")
     team = make_page("Team", parent=about)
-    # The parent menu offers no parent to a page with subpages...
+    make_page("Contact")
+    # The parent menu offers neither the page itself nor its subpages...
     html = _html(client.get(f"/dashboard/pages/{about.id}/edit"))
-    assert 'name="parent_id"' not in html
-    assert "This page has subpages, so it stays at the top level." in html
+    offered = re.findall(r"<option[^>]*>([^<]*)</option>", html)
+    assert offered == ["(no parent)", "Contact"]
     # ...and a forged choice is refused next to the field.
     response = client.post(
         f"/dashboard/pages/{about.id}/edit",

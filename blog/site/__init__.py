@@ -4,9 +4,16 @@ admins, the promotional block every article and event page shows, and the
 site menu (``menu``: stored and shown; ``menu_editor``: Settings → Menu's
 rules), and what pages say about themselves when shared or indexed
 (``sharing``: canonical address, description, OpenGraph and Twitter cards;
-``structured_data``: schema.org JSON-LD)."""
+``structured_data``: schema.org JSON-LD), and the old addresses that answer
+with a 301 (``redirects``: Tools → Redirects, WordPress's ``/?p=123``)."""
 
 from blog.site.promo import Promo, PromoInput, current_promo, save_promo
+from blog.site.redirects import (
+    add_redirect,
+    find_target,
+    has_routing_query,
+    normalize_source,
+)
 from blog.site.settings import (
     DEFAULTS,
     SettingsError,
@@ -24,11 +31,15 @@ __all__ = [
     "Promo",
     "PromoInput",
     "SettingsError",
+    "add_redirect",
     "can_manage_settings",
     "change_settings",
     "check_akismet_key",
     "current_promo",
+    "find_target",
+    "has_routing_query",
     "load_settings",
+    "normalize_source",
     "save_discussion",
     "save_promo",
     "save_settings",

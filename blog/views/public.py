@@ -16,7 +16,7 @@ from blog.comments.threads import approved_counts
 from blog.events.listings import upcoming_summary
 from blog.models import Post, PostKind, Taxonomy
 from blog.posts import reading
-from blog.site import current_promo
+from blog.site import current_promo, has_routing_query
 from blog.views import search as search_views
 from blog.views.arguments import text_arg
 from blog.views.caching import cacheable
@@ -28,6 +28,7 @@ from blog.views.context import (
     edit_link,
     paginate_posts,
 )
+from blog.views.errors import old_address
 from blog.views.sharing import article_data, listing_meta, post_meta, site_meta
 
 bp = Blueprint("public", __name__)
@@ -63,6 +64,8 @@ def render_listing(
 def home() -> ResponseReturnValue:
     if "s" in request.args:  # WordPress's search address: the same results
         return search_views.results_page(text_arg("s"))
+    if has_routing_query(request.args):  # WordPress's /?p=123: moved, or 404
+        return old_address() or abort(404)
     return render_listing(
         reading.front_page(), "public/home.html", upcoming_events=upcoming_summary()
     )

@@ -1,0 +1,1 @@
+"""Tests of blog.importing: reading WordPress exports."""

@@ -2,7 +2,7 @@
 
 ``flask --app blog users create``, ``comments recheck|purge|render``,
 ``mail send|status|retry``, ``media clean``, ``backup`` and ``restore``,
-``demo`` and ``render``.
+``import wordpress``, ``export wordpress|json``, ``demo`` and ``render``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from blog.accounts.cli import users
 from blog.backup.cli import backup, restore
 from blog.comments.cli import comments
 from blog.comments.jobs import rerender_stale
+from blog.exporting.cli import export
+from blog.importing.cli import import_group
 from blog.mail.cli import mail
 from blog.media import Uploads
 from blog.media.cli import media
@@ -63,3 +65,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(load_demo)
     app.cli.add_command(rerender)
     app.cli.add_command(search)
+    app.cli.add_command(import_group)
+    app.cli.add_command(export)

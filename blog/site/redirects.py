@@ -13,7 +13,7 @@ and of the query only the one key WordPress routes by (``/?p=123``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -148,19 +148,26 @@ def _target_key(target: str) -> str | None:
 # The public site ------------------------------------------------------------------
 
 
-def find_target(path: str, query_args: Mapping[str, str], now: datetime) -> str | None:
+def find_target(
+    path: str,
+    query_args: Mapping[str, str],
+    now: datetime,
+    address_of: Callable[[Post], str] | None = None,
+) -> str | None:
     """Where the request for ``path`` with ``query_args`` now lives, or
-    ``None`` (one query).
+    ``None`` (one query; a second when a post's own address is asked for).
 
     A redirect to a post readers cannot see at ``now`` (a draft, scheduled,
     trashed, private) gives ``None``: the old address is a 404 rather than
-    telling where the post will be.
+    telling where the post will be. Once they can, ``address_of`` (given)
+    says where the post is now, so that an imported draft published later,
+    or a post whose slug changed, is found at its own address.
     """
     key = request_key(path, query_args)
     if key is None:
         return None
     query = (
-        select(Redirect.target)
+        select(Redirect.target, Redirect.post_id)
         .outerjoin(Post, Post.id == Redirect.post_id)
         .where(
             Redirect.source == key,
@@ -168,7 +175,15 @@ def find_target(path: str, query_args: Mapping[str, str], now: datetime) -> str 
         )
         .limit(1)
     )
-    return db.session.scalar(query)
+    row = db.session.execute(query).first()
+    if row is None:
+        return None
+    target, post_id = row
+    if post_id is not None and address_of is not None:
+        post = db.session.get(Post, post_id)  # found: one query more
+        if post is not None:
+            return address_of(post)
+    return str(target)
 
 
 # Storing --------------------------------------------------------------------------

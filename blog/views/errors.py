@@ -16,6 +16,7 @@ from blog.errors import PermissionDenied
 from blog.extensions import db
 from blog.models import utcnow
 from blog.site.redirects import find_target
+from blog.views.context import public_url
 from blog.views.sharing import error_meta
 
 TITLES = {
@@ -42,7 +43,7 @@ def old_address() -> Response | None:
     if request.method not in ("GET", "HEAD") or g.get(_LOOKED_UP):
         return None
     g.setdefault(_LOOKED_UP, True)
-    target = find_target(request.path, request.args, utcnow())
+    target = find_target(request.path, request.args, utcnow(), public_url)
     if target is None:
         return None
     response = redirect(target, 301)

@@ -90,6 +90,8 @@ class DefaultConfig:
     #: Without it, behind a proxy every reader has the proxy's IP address.
     PROXY_FIX_X_FOR = 0
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    #: Largest WordPress export Tools → Import accepts (that address only).
+    IMPORT_MAX_BYTES = 200 * 1024 * 1024
     UPLOAD_MAX_PIXELS = 40_000_000
     #: Most memory decoding one upload may take, estimated from its header.
     UPLOAD_MAX_DECODE_BYTES = 160 * 1024 * 1024

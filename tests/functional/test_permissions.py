@@ -193,6 +193,39 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "dashboard.media.item": ("GET", "/dashboard/media/{media}/", EVERYONE),
     "dashboard.media.delete": ("POST", "/dashboard/media/{media}/delete", EDITORS),
     "dashboard.tools.index": ("GET", "/dashboard/tools/", ADMINS),
+    "dashboard.tools.redirects.index": ("GET", "/dashboard/tools/redirects/", ADMINS),
+    "dashboard.tools.redirects.edit": (
+        "GET",
+        "/dashboard/tools/redirects/{redirect}/edit",
+        ADMINS,
+    ),
+    "dashboard.tools.redirects.delete": (
+        "POST",
+        "/dashboard/tools/redirects/{redirect}/delete",
+        ADMINS,
+    ),
+    "dashboard.tools.importing.index": ("GET", "/dashboard/tools/import/", ADMINS),
+    "dashboard.tools.importing.run": (
+        "GET",
+        "/dashboard/tools/import/{import_run}/",
+        ADMINS,
+    ),
+    "dashboard.tools.importing.run_json": (
+        "GET",
+        "/dashboard/tools/import/{import_run}.json",
+        ADMINS,
+    ),
+    "dashboard.tools.exporting.index": ("GET", "/dashboard/tools/export/", ADMINS),
+    "dashboard.tools.exporting.wordpress": (
+        "POST",
+        "/dashboard/tools/export/wordpress",
+        ADMINS,
+    ),
+    "dashboard.tools.exporting.json_download": (
+        "POST",
+        "/dashboard/tools/export/json",
+        ADMINS,
+    ),
     # Pages belong to the site: editors and admins manage them all.
     "dashboard.pages.index": ("GET", "/dashboard/pages/", EDITORS),
     "dashboard.pages.new": ("GET", "/dashboard/pages/new", EDITORS),
@@ -285,7 +318,23 @@ def test_route_permissions(
             Uploads.of(app),
             uploader=db.session.get(User, owner.id),
         ).id
+        from blog.site.redirects import add_redirect
+
+        redirect = add_redirect("/old-address/", "/new-address/")
+        assert redirect is not None
         db.session.commit()
+        redirect_id = redirect.id
+        from blog.models import ImportRun, ImportState
+
+        run = ImportRun(
+            filename="site.xml",
+            stored_path="",
+            state=ImportState.DONE,
+            started_by_id=owner.id,
+        )
+        db.session.add(run)
+        db.session.commit()
+        import_run_id = run.id
     method, template, allowed = MATRIX[endpoint]
     path = template.format(
         post=post.id,
@@ -298,6 +347,8 @@ def test_route_permissions(
         post_revision=post_revision,
         event_revision=event_revision,
         media=media_id,
+        redirect=redirect_id,
+        import_run=import_run_id,
     )
     if role is not None:
         make_user(Role(role), f"the-{role}")

@@ -504,3 +504,19 @@ def test_empty_body_is_empty() -> None:
         == to_markdown("<!-- wp:spacer /-->")
         == ""
     )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "Nice post <!-- wp:a {" + "x" * 5000 + "-->",
+        '<!-- wp:image {"id":123,"size":"l"}-->' * 200,
+        "<!-- wp:a {" + "} " * 5000,
+    ],
+    ids=["unclosed-attributes", "no-space-before-close", "many-braces"],
+)
+def test_malformed_block_comments_finish_and_leave_nothing_raw(html):
+    """Shapes that once sent the block-comment pattern into exponential
+    backtracking (a commenter could stall an import with 40 characters)."""
+    rendered = render_post(to_markdown(html))
+    assert "wp:" not in rendered or "<!--" not in rendered

@@ -18,6 +18,8 @@ from blog.models import Media, User
 from blog.rendering import plain_text
 
 KIND = "attachment"
+#: What the media library stores: images and PDFs.
+STORED_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf"})
 #: WordPress's resized copies: ``photo-300x200.jpg`` is ``photo.jpg`` made smaller.
 _SIZE_SUFFIX_RE = re.compile(r"-\d{1,5}x\d{1,5}(?=\.[A-Za-z0-9]{2,5}$)")
 _ALT_MAX, _CAPTION_MAX, _TITLE_MAX = 300, 500, 200
@@ -68,6 +70,10 @@ def import_attachment(ctx: ImportContext, item: Item) -> None:
         return
     source = _source_file(ctx, relative)
     label = f"{relative or old_url} ({stored.title or 'attachment'} {item.wp_id})"
+    if PurePosixPath(relative).suffix.lower() not in STORED_SUFFIXES:
+        tally.skipped += 1  # audio, video, documents: the library holds none
+        ctx.summary.missing_files.append(f"{label}: not an image or a PDF")
+        return
     if source is None:
         tally.skipped += 1
         ctx.summary.missing_files.append(label)

@@ -4,12 +4,14 @@ field makes the site answer 500.
 Every rule of ``app.url_map`` is tried with each malformed value in place of
 each of its parameters; every page is tried with malformed query arguments;
 every form found on the site's pages is sent back with malformed values in
-its fields, one field at a time. Runs on SQLite and on PostgreSQL (which is
-stricter: NUL bytes, integer ranges).
+its fields, one field at a time. Runs on SQLite with every value, and on
+PostgreSQL (which is stricter: NUL bytes, integer ranges, column lengths)
+with the values only an engine could take differently.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
@@ -59,6 +61,29 @@ FORM_VALUES = [
 
 #: Tried in each query argument alone.
 QUERY_VALUES = ["99999999999999999999", "²", "a\x00b", "\x1b", "x" * 5000, "🙂"]
+
+#: What only the database engine could take differently: integer ranges,
+#: NUL bytes, lengths past a column's, dates at the ends of the calendar.
+#: The PostgreSQL run tries these; the SQLite run has tried everything
+#: against the same Python code.
+ENGINE_VALUES = frozenset(
+    {
+        "0",
+        "-1",
+        "2147483648",
+        "1000000000000000000",
+        "99999999999999999999",
+        "\x00",
+        "a\x00b",
+        "x" * 5000,
+        "9999-12-31",
+        "0001-01-01",
+    }
+)
+if os.environ.get("BLOG_TEST_DATABASE_URL"):
+    MALFORMED = [value for value in MALFORMED if value in ENGINE_VALUES]
+    FORM_VALUES = [value for value in FORM_VALUES if value in ENGINE_VALUES]
+    QUERY_VALUES = [value for value in QUERY_VALUES if value in ENGINE_VALUES]
 
 #: Query arguments the site reads, plus names that ``url_for`` treats specially.
 QUERY_NAMES = [
@@ -151,12 +176,18 @@ def _path(rule: str, values: dict[str, str], name: str | None, bad: str) -> str:
     return _PARAMETER.sub(fill, rule)
 
 
-def _rules(app: Flask) -> list[tuple[str, str]]:
-    rules = []
+def _rules(app: Flask, *, one_per_view: bool = False) -> list[tuple[str, str]]:
+    """Every rule and method; with ``one_per_view``, the first rule of each
+    view only (a page five levels deep reads its query as a page one level
+    deep does: the same view, the same code)."""
+    rules, seen = [], set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            if one_per_view and (method, rule.endpoint) in seen:
+                continue
+            seen.add((method, rule.endpoint))
             rules.append((method, rule.rule))
     return rules
 
@@ -210,7 +241,7 @@ def test_no_query_argument_gives_a_server_error(
     app: Flask, client: FlaskClient, site, shard: int
 ) -> None:  # type: ignore[no-untyped-def]
     values, crawl = _valid_values(app, site), _Crawl(client)
-    pages = [rule for method, rule in _rules(app) if method == "GET"]
+    pages = [rule for method, rule in _rules(app, one_per_view=True) if method == "GET"]
     for rule in pages[shard::SHARDS]:
         path = _path(rule, values, None, "")
         # One name at a time, so that a refused page number cannot hide

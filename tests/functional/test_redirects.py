@@ -176,6 +176,7 @@ def _error(html: str, field: str) -> str:
     return found.group(1)
 
 
+@pytest.mark.engine_independent  # forms and permissions: the lookups run on both
 class TestScreen:
     @pytest.fixture
     def app_config(self):  # type: ignore[no-untyped-def]

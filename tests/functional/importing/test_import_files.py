@@ -17,6 +17,10 @@ from blog.models import Comment, Media, Post
 from tests.functional.importing.helpers import FIXTURE, attached_files, run_import
 from tests.payloads import CORPUS
 
+#: Parsing, the media pipeline and rendering: the same on every engine
+#: (the PostgreSQL run imports the theme unit test file in test_theme_unit_test).
+pytestmark = pytest.mark.engine_independent
+
 
 def _uploads(folder: Path) -> Path:
     """A copy of ``wp-content/uploads`` as the old site had it: an image

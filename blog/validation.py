@@ -191,6 +191,18 @@ def _is_ip(
     return True
 
 
+def http_url_or_empty(
+    value: str, *, max_length: int = 500, allow_path: bool = False
+) -> str:
+    """:func:`http_url`'s address, or ``""`` where it would refuse one: for
+    addresses read back from storage or an import, where nobody is there
+    to correct them (a ``javascript:`` one is dropped, not shown)."""
+    try:
+        return http_url(value, "url", max_length=max_length, allow_path=allow_path)
+    except FieldError:
+        return ""
+
+
 def single_line(value: str, field: str, *, max_length: int, message: str = "") -> str:
     """One line of text: :func:`clean_text`, bidi controls removed, runs of
     white space folded to one space.

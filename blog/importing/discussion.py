@@ -8,14 +8,13 @@ import hashlib
 import secrets
 
 from blog import rendering
-from blog.errors import FieldError
 from blog.extensions import db
 from blog.importing import content
 from blog.importing.context import ImportContext
 from blog.importing.records import Comment as WPComment
 from blog.importing.records import Item
 from blog.models import Comment, CommentKind, CommentLogEntry, CommentStatus, SpamCheck
-from blog.validation import clean_text, http_url
+from blog.validation import clean_text, http_url_or_empty
 
 KIND = "comment"
 #: ``wp:comment_approved`` -> status (anything else, "post-trashed", is trash).
@@ -85,7 +84,7 @@ def _comment(
         user_id=user_id,
         author_name=" ".join(wp.author.split())[:_NAME_MAX] or "Anonymous",
         author_email=email,
-        author_url=_safe_url(wp.author_url),
+        author_url=http_url_or_empty(wp.author_url, max_length=_URL_MAX),
         author_ip=wp.author_ip.strip()[:_IP_MAX],
         author_user_agent=wp.user_agent.strip()[:_AGENT_MAX],
         body_source=source,
@@ -98,15 +97,6 @@ def _comment(
         content_hash=digest.hexdigest(),
         notification_pending=False,
     )
-
-
-def _safe_url(url: str) -> str:
-    """The commenter's website if it is an ``http(s)`` address, as the form
-    requires (a ``javascript:`` one from the file is dropped)."""
-    try:
-        return http_url(url, "url", max_length=_URL_MAX)
-    except FieldError:
-        return ""
 
 
 def _markdown(html: str) -> str:

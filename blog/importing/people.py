@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import func, select
 
-from blog.accounts.users import DISPLAY_NAME_MAX, AccountError, create_user
+from blog.accounts.users import DISPLAY_NAME_MAX, AccountError, create_user, find_user
 from blog.extensions import db
 from blog.importing.context import ImportContext
 from blog.importing.records import Author
@@ -55,7 +55,9 @@ def _create(ctx: ImportContext, author: Author, login: str) -> User | None:
     display = author.display_name.strip() or " ".join(
         part for part in (author.first_name.strip(), author.last_name.strip()) if part
     )
-    username = unique_slug(_username(login), _username_taken)[:60]
+    username = unique_slug(_username(login), lambda name: find_user(name) is not None)[
+        :60
+    ]
     display = " ".join((display or login).split())[:DISPLAY_NAME_MAX]
     email = author.email.strip()
     for attempt_email in (email, f"{slugify(login)}@imported.invalid"):
@@ -77,11 +79,6 @@ def _username(login: str) -> str:
     """WordPress logins may hold spaces and ``@``; usernames here are plainer."""
     plain = re.sub(r"[^A-Za-z0-9._-]+", "-", login).strip("-._")
     return plain[:60] or slugify(login)[:60]
-
-
-def _username_taken(username: str) -> bool:
-    found = select(User.id).where(func.lower(User.username) == username.lower())
-    return db.session.scalar(found) is not None
 
 
 def nicename(login: str) -> str:

@@ -29,7 +29,7 @@ from blog.models import (
     Term,
 )
 from blog.posts.slugs import slugify
-from blog.validation import email_address, http_url
+from blog.validation import email_address, http_url_or_empty
 
 _MEDIA_RE = re.compile(r"media:([0-9]{1,10})", re.IGNORECASE)
 
@@ -79,8 +79,10 @@ def make_event(item: Item) -> Event | None:
         all_day=meta.get("_blog_event_all_day") == "1",
         status=status,
         accommodations_deadline=_day(meta.get("_blog_event_accommodations_deadline")),
-        online_url=_url(meta.get("_blog_event_online_url", "")),
-        registration_url=_url(meta.get("_blog_event_registration_url", "")),
+        online_url=http_url_or_empty(meta.get("_blog_event_online_url", "")),
+        registration_url=http_url_or_empty(
+            meta.get("_blog_event_registration_url", "")
+        ),
         contact_email=_email(meta.get("_blog_event_contact_email", "")),
         **{
             field: " ".join(meta.get(f"_blog_event_{field}", "").split())[:limit]
@@ -105,7 +107,7 @@ def make_event(item: Item) -> Event | None:
                     role=role,
                     name=name[:200],
                     affiliation=str(person.get("affiliation", ""))[:200],
-                    url=_url(str(person.get("url", ""))),
+                    url=http_url_or_empty(str(person.get("url", ""))),
                     position=position,
                 )
             )
@@ -149,15 +151,6 @@ def event_terms(item: Item) -> list[Term]:
                 db.session.flush()
             terms.append(term)
     return terms
-
-
-def _url(text: str) -> str:
-    """An ``http(s)`` address as the editor requires, else nothing (a
-    ``javascript:`` one in the file is dropped)."""
-    try:
-        return http_url(text, "url", max_length=500)
-    except FieldError:
-        return ""
 
 
 def _email(text: str) -> str:

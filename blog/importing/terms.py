@@ -13,11 +13,9 @@ from blog.importing.context import ImportContext
 from blog.importing.records import Category, Tag
 from blog.models import Taxonomy, Term
 from blog.posts.slugs import slugify, unique_slug
-from blog.posts.taxonomy import tidy_name
+from blog.posts.taxonomy import MAX_NAME, MAX_SLUG, find_terms, slug_taken, tidy_name
 from blog.rendering import plain_text
 
-NAME_MAX = 100
-SLUG_MAX = 120
 #: WordPress's taxonomy names (an item's ``<category domain>``) -> ours.
 TAXONOMIES = {"category": Taxonomy.CATEGORY, "post_tag": Taxonomy.TAG}
 
@@ -40,11 +38,11 @@ def _import(
     kind = taxonomy.value
     tally = ctx.summary.tally("categories" if taxonomy == Taxonomy.CATEGORY else "tags")
     wp_slug = wp_slug.strip()
-    name = tidy_name(plain_text(name))[:NAME_MAX] or wp_slug
+    name = tidy_name(plain_text(name))[:MAX_NAME] or wp_slug
     if not wp_slug and not name:
         tally.failed += 1
         return None
-    wp_slug = wp_slug or slugify(name, SLUG_MAX)
+    wp_slug = wp_slug or slugify(name, MAX_SLUG)
     term_id = ctx.links.find(kind, wp_slug)
     if term_id is None:
         slug = _slug(wp_slug, name)
@@ -56,7 +54,7 @@ def _import(
             else None
         )
         if not slug:  # a name in another alphabet: a slug of its own
-            slug = unique_slug(kind, lambda s: _slug_taken(taxonomy, s))
+            slug = unique_slug(kind, lambda s: slug_taken(taxonomy, s))
         if term is None:
             term = Term(
                 taxonomy=taxonomy,
@@ -82,15 +80,10 @@ def _slug(wp_slug: str, name: str) -> str:
     other alphabets) made ASCII, else the name's; "" when neither has a
     letter this site's slugs can hold ("新闻", "Новости")."""
     for text in (unquote(wp_slug), name):
-        slug = slugify(text, SLUG_MAX)
+        slug = slugify(text, MAX_SLUG)
         if slug != "untitled" or text.strip().lower() == "untitled":
             return slug
     return ""
-
-
-def _slug_taken(taxonomy: Taxonomy, slug: str) -> bool:
-    found = select(Term.id).where(Term.taxonomy == taxonomy, Term.slug == slug)
-    return db.session.scalar(found) is not None
 
 
 def term_for_item(
@@ -102,18 +95,12 @@ def term_for_item(
 
 
 def _free_name(taxonomy: Taxonomy, name: str) -> str:
-    def taken(candidate: str) -> bool:
-        return (
-            db.session.scalar(
-                select(Term.id).where(Term.taxonomy == taxonomy, Term.name == candidate)
-            )
-            is not None
-        )
-
+    """``name``, or "name (2)"... when taken in any letter case (the editor
+    finds terms by name as typed, in any case)."""
     candidate, n = name, 2
-    while taken(candidate):
+    while find_terms(taxonomy, [candidate]):
         suffix = f" ({n})"
-        candidate, n = name[: NAME_MAX - len(suffix)] + suffix, n + 1
+        candidate, n = name[: MAX_NAME - len(suffix)] + suffix, n + 1
     return candidate
 
 

@@ -71,14 +71,15 @@ def resolve_terms(
         if term is None:
             term = Term(taxonomy=taxonomy, name=name, slug=slugify(name, MAX_SLUG))
             if create:
-                term.slug = unique_slug(term.slug, lambda s: _slug_taken(taxonomy, s))
+                term.slug = unique_slug(term.slug, lambda s: slug_taken(taxonomy, s))
                 db.session.add(term)
                 db.session.flush()
         terms.append(term)
     return terms
 
 
-def _slug_taken(taxonomy: Taxonomy, slug: str, exclude_id: int | None = None) -> bool:
+def slug_taken(taxonomy: Taxonomy, slug: str, exclude_id: int | None = None) -> bool:
+    """Whether another term of ``taxonomy`` has ``slug``."""
     query = select(Term.id).where(Term.taxonomy == taxonomy, Term.slug == slug)
     if exclude_id is not None:
         query = query.where(Term.id != exclude_id)
@@ -129,7 +130,7 @@ def rename_term(
     if clash is not None and clash.id != term.id:
         raise TermError(f"“{name}” already exists.")
     new_slug = slugify(slug or name, MAX_SLUG)
-    if _slug_taken(term.taxonomy, new_slug, exclude_id=term.id):
+    if slug_taken(term.taxonomy, new_slug, exclude_id=term.id):
         raise TermError(f"The slug “{new_slug}” is taken.")
     term.name, term.slug, term.description = name, new_slug, description
     db.session.commit()

@@ -28,13 +28,12 @@ from typing import Any
 from sqlalchemy import Integer, String, cast, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
-from blog.errors import FieldError
 from blog.extensions import db
 from blog.models import Post, PostKind, Taxonomy, Term, utcnow
 from blog.pages.paths import page_segments_by_id
 from blog.posts import reading
 from blog.posts.taxonomy import carried_by
-from blog.validation import http_url
+from blog.validation import http_url_or_empty
 
 SETTING = "menu"
 LABEL_MAX = 100
@@ -186,10 +185,7 @@ def resolve(items: Sequence[MenuItem], link_for: LinkFor) -> list[MenuLink]:
 def _checked_url(url: str) -> str:
     """A stored address as the editor would accept it, or ``""`` (a menu
     restored from elsewhere is checked again before any reader gets it)."""
-    try:
-        return http_url(url, "url", max_length=URL_MAX, allow_path=True)
-    except FieldError:
-        return ""
+    return http_url_or_empty(url, max_length=URL_MAX, allow_path=True)
 
 
 def _visible_targets(

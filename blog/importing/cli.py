@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from blog.importing.importer import import_wordpress
+from blog.importing.importer import SiteNotSetUp, import_wordpress
 from blog.importing.options import ImportOptions
 from blog.importing.wxr import NotWordPressExport
 from blog.models import Role
@@ -73,7 +73,7 @@ def wordpress(
 
         try:
             summary = import_wordpress(file, options, progress)
-        except NotWordPressExport as error:
+        except (NotWordPressExport, SiteNotSetUp) as error:
             raise click.ClickException(str(error)) from error
     for line in summary.lines():
         click.echo(line)

@@ -19,6 +19,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
+from blog.accounts import needs_setup
 from blog.errors import require
 from blog.extensions import db
 from blog.importing import addresses, attachments, discussion, items, menus, people
@@ -34,6 +35,10 @@ from blog.models import User, utcnow
 from blog.site import can_manage_settings
 
 log = logging.getLogger(__name__)
+
+class SiteNotSetUp(Exception):
+    """The site has no user yet: nobody could administer what is imported."""
+
 
 #: Called as the file is read: ``(bytes_done, bytes_total)``.
 Progress = Callable[[int, int], None]
@@ -52,12 +57,21 @@ def import_wordpress(
     :param actor: the admin importing from the dashboard (``None`` on the
         command line, which is the server's operator).
     :raises PermissionDenied: ``actor`` is not an administrator.
+    :raises SiteNotSetUp: the site has no user yet.
     :raises blog.importing.wxr.NotWordPressExport: not a WXR file, or an
         unsafe one (the message says why, for people); what was read before
         the problem is kept (a dry run keeps nothing).
     """
     if actor is not None:
         require(can_manage_settings(actor))
+    if needs_setup():
+        # Imported authors are users: the site would count as set up, with
+        # no administrator to log in as.
+        raise SiteNotSetUp(
+            "Set the site up first (open it in a browser: /setup, or "
+            "flask --app blog users create NAME --email EMAIL --role admin), "
+            "then import."
+        )
     size = path.stat().st_size
     report = progress or (lambda done, total: None)
     with path.open("rb") as stream:

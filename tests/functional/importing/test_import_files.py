@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.importing.wxr import NotWordPressExport
-from blog.models import Comment, Media, Post
+from blog.models import Comment, Media, Post, User
 from tests.functional.importing.helpers import FIXTURE, attached_files, run_import
 from tests.payloads import CORPUS
 
@@ -72,6 +72,19 @@ def test_cli_imports_with_progress_and_a_summary(app, runner):
     assert again.exit_code == 0, again.output
     assert "Dry run: nothing was changed." in again.output
     assert "posts: 0 would be created, 58 already imported" in again.output
+
+
+def test_cli_refuses_to_import_into_a_site_not_set_up(app, runner):
+    """Imported authors would make the site look set up, with no admin."""
+    with app.app_context():
+        for user in db.session.scalars(select(User)):
+            db.session.delete(user)
+        db.session.commit()
+    result = runner.invoke(args=["import", "wordpress", str(FIXTURE)])
+    assert result.exit_code == 1
+    assert "Set the site up first" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 0
 
 
 def test_cli_refuses_a_file_that_is_not_an_export(app, runner, tmp_path):

@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from blog import create_app
+from blog.accounts.users import create_user
 from blog.extensions import db
 from blog.models import Comment, Media, Post, Term, User, utcnow
 from tests.functional.importing.helpers import run_import
@@ -45,6 +46,9 @@ def empty_site(tmp_path: Path) -> Iterator[Flask]:
     folder.mkdir(exist_ok=True)
     with second.app_context():
         db.create_all()
+        # Set up by its owner, who is also the exported site's admin.
+        create_user("ada", "ada@example.org", "a-long-password-1", "admin", "Ada Admin")
+        db.session.commit()
     yield second
     with second.app_context():
         db.session.remove()

@@ -36,6 +36,7 @@ from blog.site import can_manage_settings
 
 log = logging.getLogger(__name__)
 
+
 class SiteNotSetUp(Exception):
     """The site has no user yet: nobody could administer what is imported."""
 

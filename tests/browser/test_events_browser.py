@@ -126,6 +126,8 @@ def test_an_editor_publishes_an_event_and_a_visitor_reads_it(
     expect(units.get_by_role("listitem")).to_have_text(
         ["East Asia Programme", "Institute for Global Dialogue"]
     )
+    # The whole page is parsed before its text is read.
+    expect(visitor.get_by_role("heading", name="Leave a Reply")).to_be_visible()
     text = visitor.locator("main").inner_text()
     position = 0
     for part in [

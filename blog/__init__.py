@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.views import (
         arguments,
         auth,
+        avatars,
         comments,
         dashboard,
         events,
@@ -108,15 +109,20 @@ def register_blueprints(app: Flask) -> None:
         media,
         pages,
         password,
+        privacy,
         public,
         search,
         sitemaps,
+        subscriptions,
     )
 
     arguments.register(app)  # before any rule is added
     app.register_blueprint(auth.bp)
     app.register_blueprint(password.bp)
     app.register_blueprint(comments.bp)
+    app.register_blueprint(subscriptions.bp)
+    app.register_blueprint(avatars.bp)
+    app.register_blueprint(privacy.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(events.bp)
     app.register_blueprint(media.bp)

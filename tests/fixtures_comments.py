@@ -132,8 +132,14 @@ class PostComment:
 @pytest.fixture
 def post_comment(app: Flask, client: FlaskClient) -> PostComment:
     """Submit comments through the real form; no flood or timing rules by default
-    (tests of those rules set ``COMMENT_FLOOD_SECONDS``/``COMMENT_MIN_SECONDS``)."""
+    (tests of those rules set ``COMMENT_FLOOD_SECONDS``/``COMMENT_MIN_SECONDS``
+    and the ``comments_ip_burst`` setting)."""
+    from blog.site import MAX_IP_BURST, save_settings
+
     app.config.update(COMMENT_FLOOD_SECONDS=0, COMMENT_MIN_SECONDS=0)
+    with app.app_context():
+        save_settings({"comments_ip_burst": MAX_IP_BURST})
+        db.session.commit()
     return PostComment(app, client)
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, select
 
 from blog import rendering
 from blog.comments.settings import CommentSettings
@@ -203,19 +203,48 @@ def is_duplicate(post_id: int, digest: str, *, other_than: int | None = None) ->
     return bool(db.session.scalar(select(query)))
 
 
-def flooded(ip: str, email: str, now: datetime, seconds: int) -> bool:
-    """A comment came from the same IP or email in the last ``seconds``."""
-    if seconds <= 0:
-        return False
-    since = now - timedelta(seconds=seconds)
-    same = [Comment.author_email == email]
-    if ip:
-        same.append(Comment.author_ip == ip)
-    return bool(
-        db.session.scalar(
-            select(exists().where(or_(*same), Comment.submitted_at > since))
+#: The window of the per-IP burst limit.
+BURST_WINDOW = timedelta(minutes=1)
+TOO_QUICK = (
+    "You are posting comments too quickly. Please wait a few seconds "
+    "and post again; your comment is below."
+)
+TOO_MANY_FROM_NETWORK = (
+    "Many comments came from your network in the last minute. Please wait "
+    "a minute and post again; your comment is below."
+)
+
+
+def flood_reason(
+    ip: str, email: str, now: datetime, *, seconds: int, burst: int
+) -> str:
+    """Why this comment comes too soon, or "".
+
+    One email address may comment once every ``seconds``; one IP address,
+    which several people may share (a campus, an office), ``burst`` times a
+    minute. (Counted on the comments table's email and IP indexes.)
+    """
+    if seconds > 0:
+        since = now - timedelta(seconds=seconds)
+        recent = select(
+            exists().where(
+                Comment.author_email == email,
+                Comment.submitted_at > since,
+            )
         )
-    )
+        if db.session.scalar(recent):
+            return TOO_QUICK
+    if ip and burst > 0:
+        since = now - BURST_WINDOW
+        latest = (
+            select(Comment.id)
+            .where(Comment.author_ip == ip, Comment.submitted_at > since)
+            .limit(burst)
+            .subquery()
+        )
+        if (db.session.scalar(select(func.count()).select_from(latest)) or 0) >= burst:
+            return TOO_MANY_FROM_NETWORK
+    return ""
 
 
 def hold_reason(data: Submission, settings: CommentSettings) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, exists, select
 
 from blog import rendering
-from blog.comments import akismet, breaker, notify
+from blog.comments import akismet, breaker, notify, subscriptions
 from blog.comments.rules import apply_verdict, note_key_state
 from blog.comments.settings import CommentSettings
 from blog.comments.states import record
@@ -109,6 +109,7 @@ def _recheck_batch(settings: CommentSettings, batch: int) -> tuple[int, bool, bo
         if comment is not None and comment.status == CommentStatus.PENDING:
             apply_verdict(comment, verdict, settings.site)
             note_key_state(verdict, settings.site)
+            subscriptions.announce_approved(comment, settings)
             checked += 1
         db.session.commit()
     return checked, False, len(rows) == batch

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from blog import rendering
-from blog.comments import akismet
+from blog.comments import akismet, subscriptions
 from blog.comments.checks import (
     CommentInvalid,
     Submission,
@@ -157,6 +157,7 @@ def moderate(
             outcome.refused.append(str(error))
             continue
         outcome.done += 1
+        subscriptions.announce_approved(comment, settings)
         if action in (Action.SPAM, Action.NOT_SPAM) and comment.user_id is None:
             lessons.append((dict(comment.submitted or {}), action == Action.SPAM))
     db.session.commit()
@@ -214,7 +215,12 @@ def edit_comment(actor: User, comment: Comment, data: Submission) -> None:
 
 
 def reply(
-    actor: User, parent: Comment, body: str, *, now: datetime | None = None
+    actor: User,
+    parent: Comment,
+    body: str,
+    *,
+    now: datetime | None = None,
+    settings: CommentSettings | None = None,
 ) -> Comment:
     """A moderator's approved reply, threaded under ``parent`` (commits).
 
@@ -224,6 +230,8 @@ def reply(
     :raises CommentInvalid: the reply is empty or too long.
     :raises TransitionRefused: the parent is spam or in the trash.
     :raises CommentInvalid: also when the same reply was already posted.
+    :param settings: for the follow-up mail the reply (and an approved
+        parent) sends; ``None``: none is sent.
     """
     require(can_moderate(actor, parent))
     submission = Submission(body=body)  # cleaned as every comment is
@@ -256,6 +264,10 @@ def reply(
             db.session.add(answer)
             record(answer, "staff_approved")
             record(parent, "reply", actor=actor)
+        if settings is not None:
+            subscriptions.announce_approved(parent, settings)
+            db.session.flush()  # the answer's id, for its mail
+            subscriptions.announce_approved(answer, settings)
         db.session.commit()
     except IntegrityError:  # the same reply, sent twice at once
         db.session.rollback()

@@ -24,13 +24,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from blog import rendering
-from blog.comments import akismet, breaker, notify
+from blog.comments import akismet, breaker, notify, subscriptions
 from blog.comments.checks import (
     Submission,
     checked_html,
     comments_open,
     content_hash,
-    flooded,
+    flood_reason,
     hold_reason,
     is_duplicate,
 )
@@ -60,7 +60,8 @@ class CommentsClosed(CommentError):
 
 
 class Flooded(CommentError):
-    """Too soon after the last comment from the same IP or email address."""
+    """Too soon after the last comment from the same email address, or too
+    many in a minute from one IP address."""
 
 
 class Duplicate(CommentError):
@@ -178,11 +179,16 @@ def _new_comment(
     body_html = checked_html(data, staff)
     # Checked by the validator, stored as typed: older comments match it.
     email = staff.email if staff else data.email.strip()
-    if not moderator and flooded(data.ip, email, now, settings.flood_seconds):
-        raise Flooded(
-            "You are posting comments too quickly. Please wait a few seconds "
-            "and post again; your comment is below."
+    if not moderator and (
+        reason := flood_reason(
+            data.ip,
+            email,
+            now,
+            seconds=settings.flood_seconds,
+            burst=int(settings.site.get("comments_ip_burst") or 0),
         )
+    ):
+        raise Flooded(reason)
     digest = content_hash(post.id, email, data.body)
     if is_duplicate(post.id, digest):
         raise Duplicate("You've already said that.")
@@ -242,6 +248,7 @@ def settle(
         apply_verdict(comment, verdict, settings.site)
     note_key_state(verdict, settings.site)
     notify.queue_if_held(comment, settings.mail, settings.site_url)
+    subscriptions.announce_approved(comment, settings)
     db.session.commit()
 
 

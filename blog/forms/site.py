@@ -62,6 +62,21 @@ class DiscussionForm(BlogForm):
         "Automatically close comments on articles older than (days, 0 for never)",
         validators=[Optional()],
     )
+    comments_ip_burst = IntegerField(
+        "Comments one IP address may post in a minute",
+        validators=[Optional()],
+    )
+    comments_notify_author_on_approval = BooleanField(
+        "Email a comment's author when a moderator approves it"
+    )
+    comments_gravatar = BooleanField("Show Gravatar pictures")
+    comments_ip_retention_days = IntegerField(
+        "Remove commenters' IP addresses and browsers after (days, 0 to keep)",
+        validators=[Optional()],
+    )
+    privacy_erase_removes_text = BooleanField(
+        "Erasing a person's data also removes the text of their comments"
+    )
     akismet_api_key = StringField(
         "Akismet API Key", validators=[Optional(), Length(max=100)]
     )
@@ -74,6 +89,8 @@ class DiscussionForm(BlogForm):
         values = {name: self[name].data for name in DISCUSSION_KEYS}
         values["comments_max_links"] = values["comments_max_links"] or 0
         values["comments_close_after_days"] = values["comments_close_after_days"] or 0
+        values["comments_ip_burst"] = values["comments_ip_burst"] or 5
+        values["comments_ip_retention_days"] = values["comments_ip_retention_days"] or 0
         values["akismet_api_key"] = (values["akismet_api_key"] or "").strip()
         values["privacy_text"] = values["privacy_text"] or ""
         return values

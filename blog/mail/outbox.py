@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -63,10 +63,18 @@ class DeliveryResult:
 
 
 def enqueue(
-    *, to: Iterable[str], subject: str, body: str, now: datetime | None = None
+    *,
+    to: Iterable[str],
+    subject: str,
+    body: str,
+    headers: Mapping[str, str] | None = None,
+    now: datetime | None = None,
 ) -> OutboxMessage | None:
     """Queue a plain-text message in the caller's transaction (the caller
-    commits); ``None`` when it has no recipient."""
+    commits); ``None`` when it has no recipient.
+
+    :param headers: extra headers, such as ``List-Unsubscribe`` (one line each).
+    """
     recipients = sorted({address.strip() for address in to if address.strip()})
     if not recipients:
         return None
@@ -75,6 +83,10 @@ def enqueue(
         recipients=recipients,
         subject=" ".join(subject.split())[:300],  # one header line
         body=body,
+        headers={
+            name: " ".join(str(value).split())
+            for name, value in (headers or {}).items()
+        },
         status=OutboxStatus.QUEUED,
         created_at=now,
         next_attempt_at=now,
@@ -171,6 +183,8 @@ def _email(config: MailConfig, message: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = (
         f"<outbox.{message.id}.{int(message.created_at.timestamp())}@{domain}>"
     )
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body)
     return email
 

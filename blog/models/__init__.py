@@ -15,10 +15,22 @@ from blog.models.importing import ImportLink, ImportRun, ImportState
 from blog.models.media import Media, MediaVariant, media_uses
 from blog.models.outbox import OutboxMessage, OutboxStatus
 from blog.models.post import Post, PostKind, PostStatus, SlugRedirect
+from blog.models.privacy import (
+    PrivacyLogEntry,
+    PrivacyRequest,
+    PrivacyRequestKind,
+    PrivacyRequestStatus,
+)
 from blog.models.redirect import Redirect
 from blog.models.revision import PostAutosave, PostEditor, PostRevision
 from blog.models.search import SearchDocument
 from blog.models.setting import Setting
+from blog.models.spam_stats import SpamDailyCount, SpamTally
+from blog.models.subscription import (
+    CommentSubscription,
+    SubscriptionScope,
+    SubscriptionStatus,
+)
 from blog.models.term import Taxonomy, Term, post_terms
 from blog.models.user import (
     EDITOR_ROLES,
@@ -33,6 +45,15 @@ from blog.models.user import (
 )
 
 __all__ = [
+    "SubscriptionStatus",
+    "SubscriptionScope",
+    "CommentSubscription",
+    "SpamTally",
+    "SpamDailyCount",
+    "PrivacyRequestStatus",
+    "PrivacyRequestKind",
+    "PrivacyRequest",
+    "PrivacyLogEntry",
     "EDITOR_ROLES",
     "AccountEvent",
     "AccountToken",

@@ -116,6 +116,10 @@ class Comment(Model):
     submitted: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: A moderator notification waits to be sent (mail was off or failed).
     notification_pending: Mapped[bool] = mapped_column(default=False, index=True)
+    #: When its first approval was announced (follow-up mail to subscribers,
+    #: the approval notice to its author): set once, so approving it again
+    #: after an "Unapprove" mails nobody twice.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     post: Mapped[Post] = relationship(lazy="joined", innerjoin=True)
     user: Mapped[User | None] = relationship(lazy="select")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blog.extensions import Model
@@ -31,6 +31,10 @@ class OutboxMessage(Model):
     recipients: Mapped[list[str]] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    #: Extra headers (``List-Unsubscribe``, ``List-Unsubscribe-Post``).
+    headers: Mapped[dict[str, str]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     status: Mapped[OutboxStatus] = mapped_column(
         value_enum(OutboxStatus), default=OutboxStatus.QUEUED
     )

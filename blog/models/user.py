@@ -8,7 +8,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blog.extensions import Model
@@ -53,6 +53,13 @@ class User(UserMixin, Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     #: The last TOTP time step accepted, so that one code works once.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    #: The comments screen's keyboard shortcuts (j, k, a, s, ...) are on.
+    keyboard_shortcuts: Mapped[bool] = mapped_column(
+        default=True, server_default=true()
+    )
+    #: The profile picture (a file under the uploads' ``avatars/`` folder),
+    #: shown instead of the generated avatar; "" for none.
+    avatar_file: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     @property
     def session_key(self) -> str | None:

@@ -16,6 +16,7 @@ from blog.site.redirects import (
 )
 from blog.site.settings import (
     DEFAULTS,
+    MAX_IP_BURST,
     SettingsError,
     can_manage_settings,
     change_settings,
@@ -28,6 +29,7 @@ from blog.site.settings import (
 
 __all__ = [
     "DEFAULTS",
+    "MAX_IP_BURST",
     "Promo",
     "PromoInput",
     "SettingsError",

@@ -39,6 +39,19 @@ DEFAULTS: dict[str, Any] = {
     "comments_moderation_words": "",
     "comments_disallowed_words": "",
     "comments_close_after_days": 0,  # 0: never close
+    # Comments from one IP address in a minute (several people behind one
+    # address: a campus, an office); the 15-second rule is per email.
+    "comments_ip_burst": 5,
+    # Email a commenter when a moderator approves their held comment.
+    "comments_notify_author_on_approval": False,
+    # Gravatar instead of the avatars made here (sends a hash of each
+    # commenter's email to Gravatar: off by default).
+    "comments_gravatar": False,
+    # Commenters' IP addresses and user agents are removed after this many
+    # days (0: kept).
+    "comments_ip_retention_days": 60,
+    # Erasing a person's data also removes the text of their comments.
+    "privacy_erase_removes_text": False,
     "akismet_api_key": "",  # overrides the AKISMET_API_KEY config key when set
     "akismet_key_invalid": False,  # set when Akismet refuses the key
     "privacy_text": "",  # empty: the default text in templates/comments/privacy.html
@@ -63,6 +76,11 @@ DISCUSSION_KEYS = (
     "comments_moderation_words",
     "comments_disallowed_words",
     "comments_close_after_days",
+    "comments_ip_burst",
+    "comments_notify_author_on_approval",
+    "comments_gravatar",
+    "comments_ip_retention_days",
+    "privacy_erase_removes_text",
     "akismet_api_key",
     "privacy_text",
 )
@@ -152,6 +170,7 @@ def validate(values: Mapping[str, Any]) -> None:
         raise SettingsError(
             "Between 0 (never) and 36500 days.", "comments_close_after_days"
         )
+    _validate_comment_limits(values)
     for key in (
         "comments_moderation_words",
         "comments_disallowed_words",
@@ -165,6 +184,23 @@ def validate(values: Mapping[str, Any]) -> None:
     if len(str(values.get("akismet_api_key", ""))) > 100:
         raise SettingsError(
             "That does not look like an Akismet key.", "akismet_api_key"
+        )
+
+
+#: The most comments one IP address may send in a minute, as a setting.
+MAX_IP_BURST = 1000
+
+
+def _validate_comment_limits(values: Mapping[str, Any]) -> None:
+    burst = values.get("comments_ip_burst", 5)
+    if not 1 <= int(burst) <= MAX_IP_BURST:
+        raise SettingsError(
+            f"Between 1 and {MAX_IP_BURST} comments a minute.", "comments_ip_burst"
+        )
+    days = values.get("comments_ip_retention_days", 60)
+    if not 0 <= int(days) <= 36500:
+        raise SettingsError(
+            "Between 0 (keep them) and 36500 days.", "comments_ip_retention_days"
         )
 
 

@@ -136,7 +136,12 @@ def reply(comment_id: int) -> ResponseReturnValue:
     try:
         return form_page(
             form,
-            lambda: reply_to(current_user, parent, form.comment.data or ""),
+            lambda: reply_to(
+                current_user,
+                parent,
+                form.comment.data or "",
+                settings=comment_settings(),
+            ),
             template="dashboard/comments/reply.html",
             done="Reply published.",
             then=url_for(".index"),

@@ -10,11 +10,21 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from blog.site import can_manage_settings
-from blog.views.dashboard import tools_exporting, tools_importing, tools_redirects
+from blog.views.dashboard import (
+    tools_exporting,
+    tools_importing,
+    tools_privacy,
+    tools_redirects,
+)
 from blog.views.dashboard.access import abort_unless
 
 bp = Blueprint("tools", __name__, url_prefix="/tools")
-for child in (tools_importing.bp, tools_exporting.bp, tools_redirects.bp):
+for child in (
+    tools_importing.bp,
+    tools_exporting.bp,
+    tools_redirects.bp,
+    tools_privacy.bp,
+):
     bp.register_blueprint(child)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import Comment, CommentLogEntry, Post, Role, utcnow
+from blog.site import DEFAULTS, save_settings
 from tests.fixtures_comments import url_of
 
 
@@ -189,13 +190,37 @@ def test_flood_gets_429_with_the_text_kept(app, make_post, post_comment):
     post = make_post("Talks")
     app.config["COMMENT_FLOOD_SECONDS"] = 15
     assert post_comment(post, "One", email="a@example.net").status_code == 303
-    again = post_comment(post, "Two, quickly", email="b@example.net")  # same IP
-    assert again.status_code == 429
+    again = post_comment(post, "Two, quickly", email="a@example.net", ip="198.51.100.9")
+    assert again.status_code == 429  # same email, another address
     html = again.get_data(as_text=True)
     assert "too quickly" in html and "Two, quickly</textarea>" in html
-    other = post_comment(post, "Three", email="a@example.net", ip="198.51.100.9")
-    assert other.status_code == 429  # same email
     assert len(rows(app)) == 1
+
+
+def set_burst(app, per_minute: int) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        save_settings({"comments_ip_burst": per_minute})
+        db.session.commit()
+
+
+def test_people_behind_one_address_comment_up_to_the_burst_limit(
+    app, make_post, post_comment
+):
+    """A campus network: one IP address, several readers, seconds apart."""
+    post = make_post("Talks")
+    app.config["COMMENT_FLOOD_SECONDS"] = 15
+    set_burst(app, DEFAULTS["comments_ip_burst"])  # post_comment turns it off
+    for n in range(5):  # the default: 5 a minute
+        sent = post_comment(post, f"Comment {n}", email=f"r{n}@example.net")
+        assert sent.status_code == 303, n
+    sixth = post_comment(post, "Number six", email="r6@example.net")
+    assert sixth.status_code == 429
+    html = sixth.get_data(as_text=True)
+    assert "Many comments came from your network" in html
+    assert "Number six</textarea>" in html
+    assert len(rows(app)) == 5
+    set_burst(app, 10)  # a Discussion setting
+    assert post_comment(post, "Number six", email="r6@example.net").status_code == 303
 
 
 def test_moderators_are_not_flood_limited(

@@ -17,6 +17,7 @@ from blog import create_app
 from blog.extensions import db
 from blog.models import Role, User, utcnow
 from blog.posts import publishing
+from blog.site import MAX_IP_BURST, save_settings
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -58,6 +59,8 @@ def seed(database: Path, instance: Path) -> int:
             password_hash="x",
         )
         db.session.add(user)
+        # 200 comments from one address on purpose: no per-IP burst limit.
+        save_settings({"comments_ip_burst": MAX_IP_BURST})
         db.session.commit()
         post = publishing.save_post(
             user,

@@ -40,6 +40,7 @@ from blog.comments import (
     Duplicate,
     Flooded,
     Submission,
+    awaiting,
     submit_comment,
     threads,
 )
@@ -129,6 +130,10 @@ def comment_context(
     staff = staff_member(viewer)
     is_open = comments_open(post, current_settings(), utcnow())
     thread = _thread(post)
+    held = _held_for_author(post)
+    if held is not None:
+        awaiting.place(thread, held)
+        _private_page()  # this page shows one person's held comment
     parent_id = form.parent_id if form else int_arg("replytocom")
     reply_to = thread.reply_target(parent_id) if parent_id else None
     if is_open:
@@ -139,6 +144,20 @@ def comment_context(
         post, thread, is_open, shown, reply_to, akismet, bool(staff)
     )
     return {"discussion": discussion}
+
+
+def _held_for_author(post: Post) -> Comment | None:
+    """The held comment the address asks to show its author
+    (``?unapproved=ID&moderation-hash=…``), when the hash matches."""
+    given = request.args.get("moderation-hash", "")
+    if not given:
+        return None
+    return awaiting.held_for_author(
+        post.id,
+        int_arg("unapproved"),
+        given,
+        current_app.config["SECRET_KEY"],
+    )
 
 
 def _thread(post: Post) -> threads.Thread:
@@ -173,16 +192,27 @@ def _blank_form(staff: User | None) -> CommentForm:
 
 
 def comment_url(comment: Comment) -> str:
-    """Where the commenter lands after posting: on the comment itself."""
-    if comment.status != CommentStatus.APPROVED:
-        return url_for("comments.held", token=comment.token) + f"#comment-{comment.id}"
-    page = threads.page_of(
-        comment,
-        max_depth=int(current_app.config["COMMENT_THREAD_DEPTH"]),
-        per_page=int(current_app.config["COMMENTS_PER_PAGE"]),
-    )
+    """Where the commenter lands after posting: on the comment itself, in
+    the post's thread; a held comment there too, shown to its author alone
+    (on a post readers cannot see, on its private page)."""
+    shape = {
+        "max_depth": int(current_app.config["COMMENT_THREAD_DEPTH"]),
+        "per_page": int(current_app.config["COMMENTS_PER_PAGE"]),
+    }
+    anchor = f"#comment-{comment.id}"
+    if comment.status == CommentStatus.APPROVED:
+        page = threads.page_of(comment, **shape)
+        kwargs: dict[str, Any] = {"cpage": page} if page > 1 else {}
+        return public_url(comment.post, **kwargs) + anchor
+    if not comment.post.is_visible(utcnow()):
+        return url_for("comments.held", token=comment.token) + anchor
+    page = awaiting.page_for(comment, **shape)
     kwargs = {"cpage": page} if page > 1 else {}
-    return public_url(comment.post, **kwargs) + f"#comment-{comment.id}"
+    kwargs["unapproved"] = comment.id
+    kwargs["moderation-hash"] = awaiting.moderation_hash(
+        comment, current_app.config["SECRET_KEY"]
+    )
+    return public_url(comment.post, **kwargs) + anchor
 
 
 def _form_page(

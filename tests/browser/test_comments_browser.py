@@ -58,13 +58,25 @@ def test_comment_moderate_and_reply(
     reader.get_by_role("button", name="Post Comment").click()
     expect(reader.get_by_text("Your comment is awaiting moderation.")).to_be_visible()
     expect(reader.locator(".comment-content em")).to_have_text("sow")
-    assert re.search(r"/comments/[\w-]+/#comment-\d+$", reader.url)
+    # On the article itself, in its place in the thread, for its author only.
+    assert re.search(
+        re.escape(article_path(post))
+        + r"\?unapproved=\d+&moderation-hash=[0-9a-f]{32}#comment-\d+$",
+        reader.url,
+    ), reader.url
+    expect(reader.get_by_role("heading", level=1)).to_have_text(
+        "Notes from the allotment"
+    )
+    expect(reader.locator("li.comment", has_text="How deep did you")).to_contain_text(
+        "Your comment is awaiting moderation."
+    )
     assert (
         akismet_server.calls("comment-check")[0]["comment_author"] == "Priya Gardener"
     )
 
-    visitor = new_page()
+    visitor = new_page()  # another visitor: the same page, without it
     visitor.goto(article_path(post))
+    expect(visitor.get_by_role("heading", name="Leave a Reply")).to_be_visible()
     expect(visitor.get_by_text("How deep did you")).to_have_count(0)
 
     moderator = new_page()
@@ -79,7 +91,9 @@ def test_comment_moderate_and_reply(
     row = moderator.locator("tr.comment-row", has_text="How deep did you")
     expect(row).to_contain_text("priya@example.net")
     expect(row).to_contain_text("Akismet cleared this comment")
-    row.get_by_role("button", name="Approve", exact=True).click()
+    row.get_by_role(
+        "button", name="Approve comment by Priya Gardener", exact=True
+    ).click()
     expect(moderator.get_by_text("1 comment approved.")).to_be_visible()
 
     visitor.goto(article_path(post))

@@ -19,11 +19,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from blog.events import PersonInput, SponsorInput
 from blog.extensions import db
 from blog.media import ImageInput, Uploads, store_image
-from blog.models import Post, Role, User
+from blog.models import Comment, Post, Role, User
 from blog.site.promo import PromoInput, save_promo
 from blog.site.settings import save_settings
 from tests.fixtures_comments import url_of
@@ -244,8 +245,13 @@ def test_every_public_page_type_is_valid_html(
     assert refused.status_code == 400
     pages["comment-form"] = refused.get_data(as_text=True)
     held = post_comment(article, "A *fine* walk.", name="Ann", email="ann@example.net")
-    assert held.status_code == 303 and "/comments/" in held.headers["Location"]
+    assert held.status_code == 303 and "unapproved=" in held.headers["Location"]
     response = client.get(held.headers["Location"].split("#")[0])
+    assert response.status_code == 200
+    pages["article-with-held-comment"] = response.get_data(as_text=True)
+    with app.app_context():
+        token = db.session.scalars(select(Comment.token).order_by(Comment.id)).all()[-1]
+    response = client.get(f"/comments/{token}/")
     assert response.status_code == 200
     pages["held-comment"] = response.get_data(as_text=True)
 

@@ -50,8 +50,8 @@ def test_akismet_notice_links_to_privacy(client, make_post, akismet_server):
     assert "Akismet" in privacy and "never published" in privacy
 
 
-def test_held_comment_goes_to_the_authors_private_link(
-    app, client, make_post, post_comment
+def test_a_held_comment_is_shown_to_its_author_on_the_article(
+    app, client, make_post, make_comment, post_comment
 ):
     post = make_post("Talks")
     response = post_comment(post, "First!", name="Ann", email="ann@example.net")
@@ -59,18 +59,69 @@ def test_held_comment_goes_to_the_authors_private_link(
     [comment] = rows(app)
     assert comment.status == "pending" and comment.spam_check == "unchecked"
     location = response.headers["Location"]
-    assert location == f"/comments/{comment.token}/#comment-{comment.id}"
-    page = client.get(location.split("#")[0])
+    address, _, anchor = location.partition("#")
+    assert address.startswith(
+        f"{url_of(post)}?unapproved={comment.id}&moderation-hash="
+    )
+    assert anchor == f"comment-{comment.id}"
+    page = client.get(address)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
+    assert f'id="comment-{comment.id}"' in html
     assert "Your comment is awaiting moderation." in html and "First!" in html
-    assert page.headers["X-Robots-Tag"].startswith("noindex")
-    assert page.headers["Cache-Control"] == "no-store"
-    assert '<meta name="robots" content="noindex' in html
+    assert page.headers["Cache-Control"] == "private, no-store"  # theirs alone
     assert "ann@example.net" not in html
-    # Not on the public page.
-    assert "First!" not in client.get(url_of(post)).get_data(as_text=True)
+    # Everyone else gets the same cacheable page, without it.
+    public = client.get(url_of(post))
+    assert "First!" not in public.get_data(as_text=True)
+    assert public.headers["Cache-Control"].startswith("public")
+    forged = client.get(
+        f"{url_of(post)}?unapproved={comment.id}&moderation-hash=" + "0" * 32
+    )
+    assert "First!" not in forged.get_data(as_text=True)
+    # The private link stays.
+    private = client.get(f"/comments/{comment.token}/")
+    assert private.status_code == 200 and "First!" in private.get_data(as_text=True)
+    assert private.headers["X-Robots-Tag"].startswith("noindex")
+    assert private.headers["Cache-Control"] == "no-store"
     assert client.get("/comments/" + "x" * 43 + "/").status_code == 404
+
+
+def test_a_held_reply_stands_under_its_parent(
+    app, client, make_post, make_comment, post_comment
+):
+    post = make_post("Talks")
+    parent = make_comment(post, "The first word.", name="Cy")
+    response = post_comment(post, "A held answer", comment_parent=str(parent.id))
+    reply = rows(app)[-1]
+    assert reply.status == "pending" and reply.parent_id == parent.id
+    html = client.get(response.headers["Location"].partition("#")[0]).get_data(
+        as_text=True
+    )
+    thread = html[html.index(f'id="comment-{parent.id}"') :]
+    children = thread[thread.index('<ol class="children">') :]
+    assert f'id="comment-{reply.id}"' in children
+    assert "Your comment is awaiting moderation." in children
+    assert "1 Reply to" in html  # the count is of approved comments
+
+
+def test_a_held_comment_on_a_hidden_post_goes_to_the_private_link(
+    app, make_post, post_comment
+):
+    post = make_post("Talks")
+    response = post_comment(post, "Soon hidden")
+    [comment] = rows(app)
+    with app.app_context():
+        db.session.get(Post, post.id).status = "draft"
+        db.session.commit()
+        from blog.views.comments import comment_url
+
+        with app.test_request_context():
+            found = db.session.get(Comment, comment.id)
+            assert (
+                comment_url(found) == f"/comments/{comment.token}/#comment-{comment.id}"
+            )
+    assert response.status_code == 303
 
 
 def test_approved_comment_lands_on_itself(app, client, make_post, post_comment):
@@ -269,7 +320,8 @@ def test_honeypot_keeps_the_comment_as_spam(app, make_post, post_comment):
     assert response.status_code == 303
     [comment] = rows(app)
     assert comment.status == "spam"
-    assert "/comments/" in response.headers["Location"]
+    # Shown to its author as awaiting moderation: spammers are not told.
+    assert "unapproved=" in response.headers["Location"]
 
 
 @pytest.mark.parametrize("ts", ["", "forged.token"])

@@ -20,7 +20,7 @@ from blog import rendering
 from blog.comments.settings import CommentSettings
 from blog.errors import FieldError
 from blog.extensions import db
-from blog.models import Comment, Post, User
+from blog.models import Comment, Post, SubscriptionScope, User
 from blog.validation import (
     clean_text,
     email_address,
@@ -64,6 +64,8 @@ class Submission:
     #: Seconds since the form was served, from its signed timestamp; None if
     #: the timestamp was missing or forged.
     form_age: float | None = None
+    #: "Notify me of follow-up comments by email.": which ones, or None.
+    subscribe: SubscriptionScope | None = None
 
     def __post_init__(self) -> None:
         for field in fields(self):

@@ -39,7 +39,15 @@ from blog.comments.rules import apply_verdict, note_key_state
 from blog.comments.settings import CommentSettings
 from blog.comments.states import record
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, Post, SpamCheck, User, utcnow
+from blog.models import (
+    Comment,
+    CommentStatus,
+    Post,
+    SpamCheck,
+    SubscriptionScope,
+    User,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +164,8 @@ def submit_comment(
         except Exception:  # the comment is saved: it waits as pending/unchecked
             log.exception("Checking comment %s failed; it stays pending", comment_id)
             db.session.rollback()
+        if data.subscribe and staff is None:
+            _subscribe(comment_id, SubscriptionScope(data.subscribe), settings, now)
     return (
         db.session.get(
             Comment, comment_id, options=ONLY_COMMENT, populate_existing=True
@@ -250,6 +260,25 @@ def settle(
     notify.queue_if_held(comment, settings.mail, settings.site_url)
     subscriptions.announce_approved(comment, settings)
     db.session.commit()
+
+
+def _subscribe(
+    comment_id: int,
+    scope: SubscriptionScope,
+    settings: CommentSettings,
+    now: datetime,
+) -> None:
+    """The follow-up mail the commenter asked for, once the spam check is
+    settled (spam and trash get none), in its own transaction: a failure
+    here loses no comment."""
+    try:
+        comment = db.session.get(Comment, comment_id, options=ONLY_COMMENT)
+        if comment is not None:
+            subscriptions.subscribe(comment, scope, settings, now=now)
+        db.session.commit()
+    except Exception:
+        log.exception("Subscribing with comment %s failed", comment_id)
+        db.session.rollback()
 
 
 def held_comment(token: str) -> Comment | None:

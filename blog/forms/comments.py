@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Self
 
+from flask import current_app
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -22,13 +24,16 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from blog.comments import Action, Submission
 from blog.forms.common import BlogForm, OneLine, choice
-from blog.models import Comment
+from blog.mail import MailConfig
+from blog.models import Comment, SubscriptionScope
 from blog.numbers import parse_int
 from blog.rendering import COMMENT_MAX_CHARS
 
 REMEMBER_LABEL = (
     "Save my name, email, and website in this browser for the next time I comment."
 )
+SUBSCRIBE_LABEL = "Notify me of follow-up comments by email."
+SUBSCRIBE_FIELDS = ("subscribe", "subscribe_scope")
 
 
 class CommentForm(BlogForm):
@@ -61,6 +66,17 @@ class CommentForm(BlogForm):
         render_kw={"maxlength": COMMENT_MAX_CHARS, "rows": 8},
     )
     remember = BooleanField(REMEMBER_LABEL, default=False)
+    #: Follow-up mail (blog.comments.subscriptions), unticked by default.
+    subscribe = BooleanField(SUBSCRIBE_LABEL, default=False)
+    subscribe_scope = RadioField(
+        "Email me about",
+        choices=[
+            choice(SubscriptionScope.REPLIES.value, "Replies to my comment"),
+            choice(SubscriptionScope.ALL.value, "All new comments on this post"),
+        ],
+        default=SubscriptionScope.REPLIES.value,
+        validate_choice=False,  # anything else means the default
+    )
     comment_parent = HiddenField()
     #: Signed timestamp of when the form was shown.
     ts = HiddenField()
@@ -72,12 +88,19 @@ class CommentForm(BlogForm):
         """An anonymous reader's form: no session CSRF token, so that the page
         sets no cookie and a cache can keep it. The signed timestamp (``ts``)
         and the ``Origin`` check of :mod:`blog.views.comments` stand in for
-        it; logged-in staff keep the session token (:meth:`for_staff`)."""
-        return cls(meta={"csrf": False}, **kwargs)
+        it; logged-in staff keep the session token (:meth:`for_staff`).
+
+        Without mail (``MAIL_SERVER`` empty) there is no follow-up box."""
+        form = cls(meta={"csrf": False}, **kwargs)
+        if not MailConfig.from_config(current_app.config).enabled:
+            for name in SUBSCRIBE_FIELDS:
+                delattr(form, name)
+        return form
 
     def for_staff(self) -> Self:
-        """Logged-in staff comment as themselves: no name, email or website."""
-        for name in ("name", "email", "url", "remember"):
+        """Logged-in staff comment as themselves: no name, email or website,
+        and no follow-up mail (they moderate)."""
+        for name in ("name", "email", "url", "remember", *SUBSCRIBE_FIELDS):
             delattr(self, name)
         return self
 
@@ -109,7 +132,17 @@ class CommentForm(BlogForm):
             permalink=permalink,
             honeypot=self.fax_number.data or "",
             form_age=form_age,
+            subscribe=self.follow_ups,
         )
+
+    @property
+    def follow_ups(self) -> SubscriptionScope | None:
+        """The follow-up comments asked for by email, if the box is ticked."""
+        if "subscribe" not in self or not self.subscribe.data:
+            return None
+        if self.subscribe_scope.data == SubscriptionScope.ALL.value:
+            return SubscriptionScope.ALL
+        return SubscriptionScope.REPLIES
 
 
 class CommentEditForm(BlogForm):

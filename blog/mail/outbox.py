@@ -19,6 +19,7 @@ import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -45,6 +46,11 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=4)
+
+#: Header lines up to RFC 5322's limit: a header that is one long word (the
+#: address in ``List-Unsubscribe``) stays as written, not an encoded word
+#: that mail clients could not read.
+MESSAGE_POLICY = policy.default.clone(max_line_length=998)
 
 #: Set on ``g`` when a message was queued: the request hook sends it after
 #: the response.
@@ -173,7 +179,7 @@ def claim(message_id: int, config: MailConfig, now: datetime) -> EmailMessage | 
 
 
 def _email(config: MailConfig, message: OutboxMessage) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=MESSAGE_POLICY)
     email["Subject"] = message.subject
     email["From"] = config.sender
     email["To"] = ", ".join(message.recipients)

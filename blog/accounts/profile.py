@@ -11,6 +11,7 @@ Markdown, rendered and sanitized once, when saved, with the comments' rules
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,12 +19,14 @@ from ua_parser import parse
 
 from blog.accounts import audit, passwords, sessions
 from blog.accounts.authentication import ThrottleLimits, claim_try, refund_try
+from blog.accounts.avatar import PictureChange, Swap, change_picture
 from blog.accounts.credentials import password_matches, set_password
 from blog.accounts.email_change import checked_new_email, request_email_change
 from blog.accounts.twofactor import reauth_scope
 from blog.accounts.users import DISPLAY_NAME_MAX, render_bio
 from blog.errors import FieldError
 from blog.extensions import db
+from blog.media import Uploads
 from blog.models import User, UserSession
 from blog.validation import clean_text, http_url, name_line
 
@@ -31,11 +34,19 @@ WEBSITE_MAX = 200
 
 
 def update_profile(
-    user: User, *, display_name: str, bio: str, website: str, actor: User | None
+    user: User,
+    *,
+    display_name: str,
+    bio: str,
+    website: str,
+    actor: User | None,
+    also_changed: Sequence[str] = (),
 ) -> list[str]:
     """Change the public profile (the caller commits); the names of the
     fields that changed, recorded when there are any.
 
+    :param also_changed: what the caller changed besides (the picture),
+        recorded in the same line.
     :raises FieldError: naming ``display_name``, ``bio`` or ``website``.
     """
     display_name = name_line(display_name, "display_name", max_length=DISPLAY_NAME_MAX)
@@ -53,6 +64,7 @@ def update_profile(
         )
         if old != new
     ]
+    changed += also_changed
     user.display_name = display_name
     user.bio = bio
     user.bio_html = bio_html
@@ -74,24 +86,49 @@ def save_own_profile(
     bio: str,
     website: str,
     email_lifetime: timedelta,
+    keyboard_shortcuts: bool | None = None,
+    picture: PictureChange | None = None,
+    uploads: Uploads | None = None,
 ) -> str | None:
-    """The profile page's save (commits): name, bio and website at once; a
-    new email only once confirmed from that address (a link is mailed).
-    The new address waiting for confirmation, if this asked for one.
+    """The profile page's save (commits): name, bio, website, the comment
+    screen's keyboard shortcuts and the profile picture at once; a new
+    email only once confirmed from that address (a link is mailed). The new
+    address waiting for confirmation, if this asked for one.
 
+    :param picture: a new picture or its removal (needs ``uploads``).
     :raises FieldError: naming the field at fault; nothing is saved.
     """
+    swap: Swap | None = None
     try:
         new_email = checked_new_email(user, email)
+        also: list[str] = []
+        if picture is not None:
+            if uploads is None:
+                raise TypeError("a picture needs the uploads folder")
+            # Decoded before anything is written to the database.
+            swap = change_picture(user, picture, uploads)
+            if swap is not None:
+                also.append("picture" if user.avatar_file else "picture removed")
+        if keyboard_shortcuts is not None:  # a preference: not in the account's log
+            user.keyboard_shortcuts = keyboard_shortcuts
         update_profile(
-            user, display_name=display_name, bio=bio, website=website, actor=user
+            user,
+            display_name=display_name,
+            bio=bio,
+            website=website,
+            actor=user,
+            also_changed=also,
         )
         if new_email is not None:
             request_email_change(user, new_email, email_lifetime)
-    except FieldError:
+        db.session.commit()
+    except BaseException:
         db.session.rollback()
+        if swap is not None:
+            swap.undo()
         raise
-    db.session.commit()
+    if swap is not None:
+        swap.done()
     return new_email
 
 

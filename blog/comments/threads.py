@@ -2,7 +2,8 @@
 
 A page of a thread is read in two queries whatever the number of comments
 (:func:`load`): the counts, then the page's top-level comments with their
-replies. Top-level comments are those without a ``root_id`` (kept by
+replies (and the staff among their authors, for their pictures). Top-level
+comments are those without a ``root_id`` (kept by
 :mod:`blog.comments.roots`), so the page is cut from the index
 ``ix_comments_post_id_status_root_id_submitted_at`` and only its own rows
 are read; the tree is then built in Python (:func:`build`).
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, func, or_, select
-from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from blog.extensions import db
 from blog.models import Comment, CommentStatus
@@ -82,7 +83,8 @@ def load(post_id: int, *, max_depth: int, per_page: int, page: int | None) -> Th
     comments = list(
         db.session.scalars(
             select(Comment)
-            .options(lazyload(Comment.post))
+            # Staff comments' users in the same query: their pictures.
+            .options(lazyload(Comment.post), joinedload(Comment.user))
             .join(page_ids, page_ids.c.id == Comment.id)
             .order_by(Comment.submitted_at, Comment.id)
         )

@@ -45,7 +45,7 @@ from blog.forms.profile import (
     PasswordChangeForm,
     ProfileForm,
 )
-from blog.views.context import current_settings
+from blog.views.context import current_settings, uploads
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -91,6 +91,7 @@ def _page(
                 "email": current_user.email,
                 "bio": current_user.bio,
                 "website": current_user.website,
+                "keyboard_shortcuts": current_user.keyboard_shortcuts,
             }
         )
     return render_template(
@@ -123,6 +124,9 @@ def edit() -> ResponseReturnValue:
             bio=form.bio.data or "",
             website=form.website.data or "",
             email_lifetime=timedelta(hours=hours),
+            keyboard_shortcuts=bool(form.keyboard_shortcuts.data),
+            picture=form.picture_change(),
+            uploads=uploads(),
         )
     except FieldError as error:
         show_errors(form, error)

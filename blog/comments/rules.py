@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from blog.comments.akismet import Verdict
+from blog.comments.spam_stats import note_verdict
 from blog.comments.states import record
 from blog.extensions import db
 from blog.models import Comment, CommentStatus, Setting, SpamCheck
@@ -89,6 +90,7 @@ def apply_verdict(
 
     :param settings: the site settings (the Discussion rules).
     """
+    note_verdict(verdict)  # the Spam panel's numbers
     if verdict == Verdict.SPAM or (
         verdict == Verdict.DISCARD and comment.user_id is not None
     ):

@@ -1,9 +1,11 @@
 """The dashboard's home (``/dashboard/``): "At a glance", "Your recent
-drafts", "Recent activity" and the "Quick Draft" box.
+drafts", "Recent activity", the "Quick Draft" box and, for editors and
+admins, the "Spam" panel.
 
 Everyone sees only what they manage (contributors and authors their own
-posts; comments only for those who moderate some). The page takes the same
-number of queries however much there is.
+posts; comments only for those who moderate some; the site-wide spam
+numbers only for those who moderate all). The page takes the same number
+of queries however much there is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from flask_login import current_user
 
 from blog.comments.moderation import queue
 from blog.comments.permissions import can_moderate_some
+from blog.comments.spam_stats import panel_for
 from blog.errors import FieldError
 from blog.extensions import csrf, db
 from blog.forms.common import show_errors
@@ -21,6 +24,7 @@ from blog.forms.posts import QuickDraftForm
 from blog.models import Comment, utcnow
 from blog.posts import SaveAction, save_post
 from blog.posts.listing import activity, counts_by_kind, recent_drafts
+from blog.views.context import comment_settings
 
 #: How many rows each list on the home page shows.
 HOME_ROWS = 5
@@ -63,5 +67,8 @@ def home_page(form: QuickDraftForm) -> str:
         drafts=recent_drafts(current_user, HOME_ROWS),
         activity=activity(current_user, HOME_ROWS, now),
         recent_comments=comments,
+        spam_panel=panel_for(
+            current_user, now, checking_on=comment_settings().akismet.enabled
+        ),
         quick_draft=form,
     )

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from blog import privacy
 from blog.comments import jobs
 from blog.comments.settings import CommentSettings
 from blog.site.settings import load_settings
@@ -42,9 +43,30 @@ def recheck(batch: int) -> None:
     help="Age in days (default: the SPAM_RETENTION_DAYS setting, 15).",
 )
 def purge(days: int | None) -> None:
-    """Delete spam and trashed comments untouched for DAYS days."""
-    count = jobs.purge(_settings().retention_days if days is None else days)
+    """Delete spam and trashed comments untouched for DAYS days; remove
+    commenters' IP addresses and user agents after the Discussion setting's
+    days; expire unconfirmed personal data requests and delete expired
+    exports. Run it from cron daily."""
+    settings = _settings()
+    count = jobs.purge(settings.retention_days if days is None else days)
     click.echo(f"Deleted {count} spam or trashed comment(s).")
+    keep = int(settings.site.get("comments_ip_retention_days") or 0)
+    if keep > 0:
+        forgotten = jobs.forget_commenter_details(keep)
+        click.echo(
+            f"Removed the IP address and user agent of {forgotten} comment(s) "
+            f"older than {keep} days."
+        )
+    else:
+        click.echo("Kept commenters' IP addresses and user agents (setting: 0 days).")
+    expired = privacy.expire_requests()
+    exports = privacy.purge_exports(
+        privacy.PrivacySettings.from_app(current_app, settings.site)
+    )
+    click.echo(
+        f"Expired {expired} unconfirmed personal data request(s); "
+        f"deleted {exports} personal data export(s)."
+    )
 
 
 @comments.command("render")

@@ -1,13 +1,23 @@
 """The comments' cron jobs: retry the spam check (and send the outbox),
-purge old spam and trash, re-render after an upgrade. ``flask --app blog
-comments ...`` runs them."""
+purge old spam and trash, forget commenters' IP addresses and user agents
+after the Discussion setting's days, re-render after an upgrade. ``flask
+--app blog comments ...`` runs them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    exists,
+    or_,
+    select,
+    update,
+)
 
 from blog import rendering
 from blog.comments import akismet, breaker, notify, subscriptions
@@ -132,6 +142,68 @@ def purge(retention_days: int, *, now: datetime | None = None) -> int:
         db.session.delete(comment)
     db.session.commit()
     return len(doomed)
+
+
+#: The Akismet fields (``Comment.submitted``) that say where a comment came from.
+CONNECTION_FIELDS = frozenset({"user_ip", "user_agent"})
+
+
+def forget_commenter_details(
+    days: int, now: datetime | None = None, *, batch: int = 500
+) -> int:
+    """Remove the IP address and user agent of comments older than ``days``
+    days, from their columns and from the Akismet fields kept with them
+    (commits); how many comments. ``days`` 0 keeps them.
+
+    Comments still waiting for Akismet keep theirs until the recheck job
+    gives up on them (it needs them to ask). The JSON cannot be edited in
+    one statement that both SQLite and PostgreSQL understand, so the rows
+    go in batches (one ``UPDATE`` each, committed), in id order. Only
+    columns no public page shows change, so the page cache's version is not
+    bumped (the statement goes to the connection, below the session's
+    events).
+    """
+    if days <= 0:
+        return 0
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    change = (
+        update(Comment)
+        .where(Comment.id == bindparam("row_id"))
+        .values(
+            author_ip="", author_user_agent="", submitted=bindparam("row_submitted")
+        )
+    )
+    count, last_id = 0, 0
+    while True:
+        rows = db.session.execute(
+            select(Comment.id, Comment.submitted)
+            .where(
+                Comment.id > last_id,
+                Comment.submitted_at < cutoff,
+                or_(Comment.author_ip != "", Comment.author_user_agent != ""),
+                ~and_(*_unchecked()),
+            )
+            .order_by(Comment.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return count
+        db.session.connection().execute(
+            change,
+            [
+                {"row_id": row_id, "row_submitted": _without_connection(submitted)}
+                for row_id, submitted in rows
+            ],
+        )
+        db.session.commit()
+        count += len(rows)
+        last_id = rows[-1][0]
+
+
+def _without_connection(submitted: Any) -> dict[str, Any]:
+    if not isinstance(submitted, dict):
+        return {}
+    return {k: v for k, v in submitted.items() if k not in CONNECTION_FIELDS}
 
 
 def rerender_stale(batch: int = 200) -> int:

@@ -9,7 +9,14 @@ A comment's way from the form to moderation stays in this package:
 - ``states``: the state machine, its actions and their words, and the log;
 - ``notify``: moderators' mail; ``moderation``: the dashboard's list and
   actions; ``jobs`` and ``cli``: recheck, purge, re-render;
-- ``threads``: what readers see; ``permissions``: who moderates what;
+- ``threads``: what readers see; ``awaiting``: a held comment shown to its
+  author in the thread; ``permissions``: who moderates what;
+- ``subscriptions`` and ``subscription_mail``: follow-up comments by email
+  (double opt-in, one-click unsubscribe), and the approval notice;
+- ``avatars``: commenters' pictures (a keyed hash, drawn here; Gravatar
+  only when a site opts in);
+- ``spam_stats`` and ``spam_chart``: the Spam panel's numbers and chart;
+  ``undo``: taking a moderation action back;
 - ``settings``: what the services need from the configuration.
 """
 

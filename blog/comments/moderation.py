@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from blog import rendering
 from blog.comments import akismet, subscriptions
@@ -31,11 +31,25 @@ from blog.comments.checks import (
 from blog.comments.jobs import RecheckResult, recheck
 from blog.comments.permissions import can_moderate, can_moderate_all, moderated_by
 from blog.comments.settings import CommentSettings
-from blog.comments.states import Action, TransitionRefused, record, transition
+from blog.comments.states import (
+    DELETABLE,
+    TRANSITIONS,
+    Action,
+    TransitionRefused,
+    record,
+    transition,
+)
 from blog.database import contains
 from blog.errors import require
 from blog.extensions import db
-from blog.models import Comment, CommentStatus, SpamCheck, User, utcnow
+from blog.models import (
+    Comment,
+    CommentLogEntry,
+    CommentStatus,
+    SpamCheck,
+    User,
+    utcnow,
+)
 from blog.paging import COUNT_CAP, capped, count_up_to
 
 #: How many comments one bulk action takes at most.
@@ -49,16 +63,20 @@ UNLISTED = (CommentStatus.SPAM, CommentStatus.TRASH)
 
 
 def queue(actor: User, status: str = "", search: str = "") -> Select[Comment]:
-    """The comments an actor moderates, newest first, with their history loaded.
+    """The comments an actor moderates, newest first, with their history
+    and staff authors (their pictures) loaded.
 
     "All" shows pending and approved, as WordPress does; spam and trash have
     their own tabs.
     """
-    query = (
-        select(Comment)
-        .options(selectinload(Comment.history))
-        .where(moderated_by(actor))
+    return _view(actor, status, search).options(
+        selectinload(Comment.history), joinedload(Comment.user)
     )
+
+
+def _view(actor: User, status: str, search: str) -> Select[Comment]:
+    """:func:`queue` without its loading options (for counting)."""
+    query = select(Comment).where(moderated_by(actor))
     if status in set(CommentStatus):
         query = query.where(Comment.status == status)
     else:
@@ -94,6 +112,15 @@ def status_counts(actor: User, cap: int = COUNT_CAP) -> dict[str, int]:
     return {name: capped(n, cap) for name, n in zip(tabs, row, strict=True)}
 
 
+def count_matching(
+    actor: User, status: str = "", search: str = "", cap: int = COUNT_CAP
+) -> int:
+    """How many comments a view of the list (tab and search) holds, up to
+    ``cap`` (one query; the tabs' counts leave the search out)."""
+    query = _view(actor, status, search)
+    return capped(db.session.scalar(select(count_up_to(query, cap))), cap)
+
+
 def pending_count(actor: User, cap: int = COUNT_CAP) -> int:
     """For the dashboard navigation (one COUNT query, up to ``cap``)."""
     query = select(Comment.id).where(
@@ -125,11 +152,73 @@ def author_records(comments: Iterable[Comment]) -> dict[str, AuthorRecord]:
     return {email: AuthorRecord(int(a or 0), int(s or 0)) for email, a, s in rows}
 
 
+#: What Akismet is told about a comment: its original fields, and whether
+#: it is spam.
+Lesson = tuple[dict[str, Any], bool]
+
+
 @dataclass
 class Outcome:
     done: int = 0
     refused: list[str] = field(default_factory=list)
     akismet_failed: int = 0
+    #: What the action changed, for its "Undo" (:mod:`blog.comments.undo`):
+    #: the ids of the log entries it wrote, by the status each comment had
+    #: before. Empty after "Delete Permanently", which cannot be undone.
+    undoable: dict[CommentStatus, list[int]] = field(default_factory=dict)
+    #: An action on every comment of a view stopped at its limit.
+    more_left: bool = False
+
+
+@dataclass
+class _Work:
+    """What an action leaves to do after its loop: the log entries to note
+    once flushed (they get their ids), and Akismet's lessons."""
+
+    outcome: Outcome = field(default_factory=Outcome)
+    written: list[tuple[CommentStatus, CommentLogEntry]] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+
+    def apply(
+        self,
+        actor: User,
+        comments: Iterable[Comment],
+        action: Action,
+        settings: CommentSettings,
+    ) -> None:
+        """Move each comment (nothing is committed); skip and report those
+        the action does not apply to."""
+        # By status, so that each status's log entries get ids in a row (a
+        # short undo token: blog.comments.undo).
+        for comment in sorted(comments, key=lambda c: str(c.status)):
+            before = comment.status
+            try:
+                transition(actor, comment, action)
+            except TransitionRefused as error:
+                self.outcome.refused.append(str(error))
+                continue
+            self.outcome.done += 1
+            if action != Action.DELETE:
+                self.written.append((before, comment.history[-1]))
+            subscriptions.announce_approved(comment, settings, moderated=True)
+            if action in (Action.SPAM, Action.NOT_SPAM) and comment.user_id is None:
+                lesson = (dict(comment.submitted or {}), action == Action.SPAM)
+                self.lessons.append(lesson)
+
+    def commit(self) -> None:
+        """Flush, note the new log entries' ids for an undo, commit."""
+        db.session.flush()
+        undoable = self.outcome.undoable
+        for before, entry in self.written:
+            undoable.setdefault(before, []).append(entry.id)
+        self.written.clear()
+        db.session.commit()
+
+    def teach(self, settings: CommentSettings, limit: int | None = None) -> Outcome:
+        """After the last commit: tell Akismet (at most ``limit`` lessons)."""
+        lessons = self.lessons if limit is None else self.lessons[:limit]
+        self.outcome.akismet_failed = teach(settings.akismet, lessons)
+        return self.outcome
 
 
 def moderate(
@@ -148,21 +237,10 @@ def moderate(
     chosen = list(comments)
     for comment in chosen:
         require(can_moderate(actor, comment))
-    outcome = Outcome()
-    lessons: list[tuple[dict[str, Any], bool]] = []
-    for comment in chosen:
-        try:
-            transition(actor, comment, action)
-        except TransitionRefused as error:
-            outcome.refused.append(str(error))
-            continue
-        outcome.done += 1
-        subscriptions.announce_approved(comment, settings)
-        if action in (Action.SPAM, Action.NOT_SPAM) and comment.user_id is None:
-            lessons.append((dict(comment.submitted or {}), action == Action.SPAM))
-    db.session.commit()
-    outcome.akismet_failed = _teach(settings.akismet, lessons)
-    return outcome
+    work = _Work()
+    work.apply(actor, chosen, action, settings)
+    work.commit()
+    return work.teach(settings)
 
 
 def moderate_ids(
@@ -170,15 +248,73 @@ def moderate_ids(
 ) -> Outcome:
     """:func:`moderate` for the comments with these ids (at most ``BULK_LIMIT``)."""
     found = db.session.scalars(
-        select(Comment).where(Comment.id.in_(list(ids)[:BULK_LIMIT]))
+        select(Comment)
+        .options(selectinload(Comment.history))
+        .where(Comment.id.in_(list(ids)[:BULK_LIMIT]))
     ).all()
     return moderate(actor, found, action, settings)
 
 
-def _teach(
-    conf: akismet.AkismetConfig, lessons: list[tuple[dict[str, Any], bool]]
-) -> int:
-    """Submit spam/ham to Akismet (no transaction open); how many were not sent."""
+#: Comments one press of "Apply to all comments in this view" changes at
+#: most (in batches of ``BULK_LIMIT``, each committed); pressing again
+#: goes on with the rest.
+MATCHING_LIMIT = 5_000
+
+
+def applies_to(action: Action) -> frozenset[CommentStatus]:
+    """The statuses a comment must be in for ``action`` to apply."""
+    return DELETABLE if action == Action.DELETE else TRANSITIONS[action][0]
+
+
+def moderate_matching(
+    actor: User,
+    action: Action,
+    settings: CommentSettings,
+    *,
+    status: str = "",
+    search: str = "",
+    limit: int = MATCHING_LIMIT,
+) -> Outcome:
+    """Apply an action to every comment of a view of the list (its tab and
+    search: :func:`queue`, so only comments the actor moderates) that the
+    action applies to, ``BULK_LIMIT`` to a commit, up to ``limit``;
+    ``more_left`` says whether some remain.
+
+    Akismet is taught about the first ``BULK_LIMIT`` comments only, as a
+    page's bulk action would be: thousands of lessons, one request each,
+    would keep the moderator waiting for minutes.
+
+    :raises PermissionDenied: the actor may not moderate one of them (the
+        batches before it stay done).
+    """
+    sources = Comment.status.in_(applies_to(action))
+    matching = queue(actor, status, search).where(sources)
+    work = _Work()
+    while work.outcome.done < limit:
+        batch = db.session.scalars(
+            matching.limit(min(BULK_LIMIT, limit - work.outcome.done))
+        ).all()
+        for comment in batch:
+            require(can_moderate(actor, comment))
+        done = work.outcome.done
+        work.apply(actor, batch, action, settings)
+        work.commit()
+        if work.outcome.done == done:  # nothing left, or nothing would move
+            break
+    else:
+        work.outcome.more_left = bool(
+            db.session.scalar(
+                select(_view(actor, status, search).where(sources).exists())
+            )
+        )
+    return work.teach(settings, limit=BULK_LIMIT)
+
+
+def teach(conf: akismet.AkismetConfig, lessons: Sequence[Lesson]) -> int:
+    """Submit spam/ham to Akismet (no transaction open); how many were not sent.
+
+    A lesson is the comment's original Akismet fields and whether it is spam.
+    """
     if not lessons or not conf.enabled:
         return 0
     for n, (params, is_spam) in enumerate(lessons):
@@ -265,7 +401,7 @@ def reply(
             record(answer, "staff_approved")
             record(parent, "reply", actor=actor)
         if settings is not None:
-            subscriptions.announce_approved(parent, settings)
+            subscriptions.announce_approved(parent, settings, moderated=True)
             db.session.flush()  # the answer's id, for its mail
             subscriptions.announce_approved(answer, settings)
         db.session.commit()

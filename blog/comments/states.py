@@ -10,6 +10,7 @@ import enum
 from typing import NamedTuple
 
 from blog.comments.permissions import can_moderate
+from blog.comments.spam_stats import note_correction
 from blog.errors import require
 from blog.extensions import db
 from blog.models import Comment, CommentLogEntry, CommentStatus, User
@@ -155,6 +156,7 @@ def transition(
         raise TransitionRefused(
             f"A comment in {comment.status} cannot be {action.past}."
         )
+    note_correction(comment, action)  # Akismet overruled: the Spam panel's numbers
     comment.status = target
     record(comment, action, note, actor=actor)
 
@@ -186,7 +188,9 @@ _SYSTEM_MESSAGES = {
     "staff_approved": "Approved: posted by a moderator",
     "edit": "{actor} edited this comment",
     "reply": "{actor} replied to this comment",
+    "undo": "{actor} undid a moderation action",
     "mail_failed": "The moderator notification could not be sent; will retry",
+    "erased": "{actor} erased its author's personal data (a privacy request)",
 }
 
 

@@ -6,11 +6,16 @@ get their validators and public ``Cache-Control`` from
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Flask, request
 from flask.wrappers import Response
 from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
 
 from blog.views import caching
+
+AnyResponse = TypeVar("AnyResponse", bound=BaseResponse)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -44,7 +49,7 @@ def register(app: Flask) -> None:
         # request.blueprints lists nested names too ("dashboard.posts", "dashboard").
         if {"dashboard", "auth", "password"} & set(request.blueprints):
             response.headers.setdefault("Cache-Control", "no-store")
-        elif request.blueprint != "media" and _personal(response):
+        elif request.blueprint not in ("media", "avatars") and _personal(response):
             response.headers["Cache-Control"] = "private, no-store"
         return response
 
@@ -55,3 +60,13 @@ def _personal(response: Response) -> bool:
     if request.endpoint == "static" or caching.anonymous_page():
         return False  # an anonymous reader's page: no user to load
     return bool(current_user.is_authenticated)
+
+
+def secret_link_page(response: AnyResponse) -> AnyResponse:
+    """For pages whose address holds a secret (a reset, confirmation or
+    unsubscribe link): no ``Referer`` with the secret, no copy in any
+    cache, no search index. Blueprints register it as ``after_request``."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask.wrappers import Response
 
 from blog.accounts import LoginThrottled, recovery
 from blog.accounts.mailing import mail_enabled
@@ -30,6 +29,7 @@ from blog.errors import FieldError
 from blog.extensions import csrf
 from blog.forms.accounts import NewPasswordForm, PasswordResetRequestForm
 from blog.forms.common import show_errors
+from blog.views.hooks import secret_link_page
 
 bp = Blueprint("password", __name__, url_prefix="/password")
 
@@ -43,13 +43,7 @@ GONE = 410
 ANSWER_SECONDS = 0.25
 
 
-@bp.after_request
-def private_page(response: Response) -> Response:
-    """No ``Referer`` with the token, no copy in a cache, no search index."""
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+bp.after_request(secret_link_page)
 
 
 @bp.route("/reset", methods=["GET", "POST"])

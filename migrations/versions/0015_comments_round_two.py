@@ -90,6 +90,9 @@ def upgrade():
 
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('announced_at', blog.models.base.UTCDateTime(), nullable=True))
+    # Comments approved before this version were never announced and never
+    # will be: approving one again after an "Unapprove" mails nobody.
+    op.execute("UPDATE comments SET announced_at = submitted_at WHERE status = 'approved'")
 
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('headers', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))

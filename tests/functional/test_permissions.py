@@ -103,6 +103,8 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     ),
     # Rechecking is site-wide: not for authors, who moderate their own posts.
     "dashboard.comments.recheck": ("POST", "/dashboard/comments/recheck", EDITORS),
+    # Undo checks its signed token after the role: a moderator gets the list back.
+    "dashboard.comments.undo_action": ("POST", "/dashboard/comments/undo", MODERATORS),
     "dashboard.discussion.edit_discussion": (
         "GET",
         "/dashboard/settings/discussion/",
@@ -226,6 +228,33 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
         "/dashboard/tools/export/json",
         ADMINS,
     ),
+    "dashboard.tools.privacy.index": ("GET", "/dashboard/tools/privacy/", ADMINS),
+    "dashboard.tools.privacy.log": ("GET", "/dashboard/tools/privacy/log", ADMINS),
+    "dashboard.tools.privacy.resend": (
+        "POST",
+        "/dashboard/tools/privacy/{privacy_request}/resend",
+        ADMINS,
+    ),
+    "dashboard.tools.privacy.send_link": (
+        "POST",
+        "/dashboard/tools/privacy/{privacy_request}/send-link",
+        ADMINS,
+    ),
+    "dashboard.tools.privacy.download": (
+        "POST",
+        "/dashboard/tools/privacy/{privacy_request}/download",
+        ADMINS,
+    ),
+    "dashboard.tools.privacy.erase": (
+        "GET",
+        "/dashboard/tools/privacy/{privacy_request}/erase",
+        ADMINS,
+    ),
+    "dashboard.tools.privacy.delete": (
+        "POST",
+        "/dashboard/tools/privacy/{privacy_request}/delete",
+        ADMINS,
+    ),
     # Pages belong to the site: editors and admins manage them all.
     "dashboard.pages.index": ("GET", "/dashboard/pages/", EDITORS),
     "dashboard.pages.new": ("GET", "/dashboard/pages/new", EDITORS),
@@ -335,6 +364,19 @@ def test_route_permissions(
         db.session.add(run)
         db.session.commit()
         import_run_id = run.id
+        from datetime import timedelta
+
+        from blog.models import PrivacyRequest, PrivacyRequestKind, utcnow
+
+        request = PrivacyRequest(
+            email="someone@example.net",
+            kind=PrivacyRequestKind.ERASE,
+            token_hash="0" * 64,
+            expires_at=utcnow() + timedelta(days=7),
+        )
+        db.session.add(request)
+        db.session.commit()
+        privacy_request_id = request.id
     method, template, allowed = MATRIX[endpoint]
     path = template.format(
         post=post.id,
@@ -349,6 +391,7 @@ def test_route_permissions(
         media=media_id,
         redirect=redirect_id,
         import_run=import_run_id,
+        privacy_request=privacy_request_id,
     )
     if role is not None:
         make_user(Role(role), f"the-{role}")

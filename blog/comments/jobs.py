@@ -145,7 +145,7 @@ def purge(retention_days: int, *, now: datetime | None = None) -> int:
 
 
 #: The Akismet fields (``Comment.submitted``) that say where a comment came from.
-CONNECTION_FIELDS = frozenset({"user_ip", "user_agent"})
+CONNECTION_FIELDS = frozenset({"user_ip", "user_agent", "referrer"})
 
 
 def forget_commenter_details(

@@ -91,6 +91,13 @@ def note_undo(comment: Comment, action: str, now: datetime | None = None) -> Non
     key = (str(action), comment.spam_check)
     if key in _CORRECTIONS:
         _take_back(comment, str(action), _CORRECTIONS[key], now)
+        return
+    # The undone action had taken back an earlier count (Not Spam, then
+    # Spam): undoing it counts that again.
+    opposite = _OPPOSITE.get(str(action))
+    counted = (opposite, comment.spam_check)
+    if counted in _CORRECTIONS and any(e.action == opposite for e in comment.history):
+        tally(_CORRECTIONS[counted], now)
 
 
 def _take_back(

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from blog.comments import subscription_mail
 from blog.comments.settings import CommentSettings
@@ -39,6 +40,7 @@ from blog.models import (
     Comment,
     CommentStatus,
     CommentSubscription,
+    SpamCheck,
     SubscriptionScope,
     SubscriptionStatus,
     utcnow,
@@ -210,9 +212,20 @@ def subscribe(
     waiting = any(
         s.status == SubscriptionStatus.PENDING and s.created_at > recent for s in live
     )
-    if not waiting:
+    if not waiting and _vetted(comment):
         subscription_mail.queue_confirmation(subscription, comment.post, settings, now)
     return subscription
+
+
+def _vetted(comment: Comment) -> bool:
+    """Whether mail may go to the address a comment gives: approved, or
+    cleared by Akismet. A comment nobody has vetted yet (no Akismet, or it
+    was down) waits for a moderator, so that no robot can make the site
+    mail addresses of its choosing; its confirmation goes out on approval
+    (:func:`announce_approved`)."""
+    return (
+        comment.status == CommentStatus.APPROVED or comment.spam_check == SpamCheck.HAM
+    )
 
 
 def _covered(
@@ -252,10 +265,14 @@ def announce_approved(
     if comment.status != CommentStatus.APPROVED or comment.announced_at is not None:
         return 0
     now = now or utcnow()
-    comment.announced_at = now
-    post = comment.post
-    if not settings.mail.enabled or not post.is_visible(now):
+    if not _claim(comment, now):  # another request announced it meanwhile
         return 0
+    post = comment.post
+    if not settings.mail.enabled:
+        return 0
+    confirmations = _confirm_on_approval(comment, settings, now)
+    if not post.is_visible(now):
+        return confirmations
     recipients = _recipients(comment)
     notice = (
         moderated
@@ -263,7 +280,7 @@ def announce_approved(
         and bool(settings.site.get("comments_notify_author_on_approval"))
     )
     if not recipients and not notice:
-        return 0
+        return confirmations
     with subscription_mail.links(settings) as made:
         comment_url = made.comment(comment)
         for subscription, is_reply in recipients:
@@ -272,7 +289,41 @@ def announce_approved(
             )
         if notice:
             subscription_mail.queue_approval_notice(made, comment, comment_url, now=now)
-    return len(recipients) + int(notice)
+    return confirmations + len(recipients) + int(notice)
+
+
+def _confirm_on_approval(
+    comment: Comment, settings: CommentSettings, now: datetime
+) -> int:
+    """The confirmation mail of a subscription made with a comment nobody
+    had vetted when it was posted (see :func:`_vetted`): sent now that a
+    moderator approved it. (A vetted one had its mail then.)"""
+    if comment.spam_check == SpamCheck.HAM or comment.user_id is not None:
+        return 0
+    waiting = db.session.scalars(
+        select(CommentSubscription).where(
+            CommentSubscription.comment_id == comment.id,
+            CommentSubscription.status == SubscriptionStatus.PENDING,
+        )
+    ).all()
+    for subscription in waiting:
+        subscription_mail.queue_confirmation(subscription, comment.post, settings, now)
+    return len(waiting)
+
+
+def _claim(comment: Comment, now: datetime) -> bool:
+    """Mark the comment announced with one conditional ``UPDATE``: of two
+    moderators approving it at the same moment, one sends the mail."""
+    claimed = rowcount(
+        db.session.execute(
+            update(Comment)
+            .where(Comment.id == comment.id, Comment.announced_at.is_(None))
+            .values(announced_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    set_committed_value(comment, "announced_at", now)
+    return claimed == 1
 
 
 def _recipients(comment: Comment) -> list[tuple[CommentSubscription, bool]]:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from blog.comments import subscriptions
 from blog.comments.moderation import BULK_LIMIT, Lesson, teach
@@ -117,6 +117,7 @@ def undo(
     target = TRANSITIONS[action][1]
     outcome = UndoOutcome()
     lessons: list[Lesson] = []
+    later = aliased(CommentLogEntry)
     for before, ranges in groups.items():
         ids = db.session.scalars(
             select(CommentLogEntry.comment_id)
@@ -126,6 +127,12 @@ def undo(
                 CommentLogEntry.action == action.value,
                 CommentLogEntry.actor_id == actor.id,
                 Comment.status == target,
+                # Nothing happened to it since: not an undo, not another
+                # moderator's later action (a stale Undo button undoes nothing).
+                ~exists().where(
+                    later.comment_id == CommentLogEntry.comment_id,
+                    later.id > CommentLogEntry.id,
+                ),
             )
             .order_by(CommentLogEntry.id)
         ).all()

@@ -96,6 +96,8 @@ def _comment(
         token=secrets.token_urlsafe(32),
         content_hash=digest.hexdigest(),
         notification_pending=False,
+        # Nobody is mailed about what the old site held, approved later or not.
+        announced_at=wp.date or ctx.now,
     )
 
 

@@ -43,6 +43,7 @@ from blog.models import (
     utcnow,
 )
 from blog.privacy import audit
+from blog.privacy.export import discard_exports_of
 from blog.privacy.settings import PrivacySettings
 from blog.privacy.states import PrivacyError
 from blog.site import can_manage_settings
@@ -142,6 +143,7 @@ def erase_personal_data(
         anonymize(comment, removes_text=settings.erase_removes_text, actor=actor)
     ended = end_subscriptions(request.email, now)
     mail = forget_mail(request.email)
+    exports = discard_exports_of(request.email, settings)
     staff = _count(_by_address(request.email), Comment.user_id.is_not(None))
     result = (
         f"{len(comments)} comment{'s' if len(comments) != 1 else ''} anonymized, "
@@ -149,6 +151,8 @@ def erase_personal_data(
     )
     if mail:
         result += f", {mail} queued or sent email{'s' if mail != 1 else ''} deleted"
+    if exports:
+        result += f", {exports} export{'s' if exports != 1 else ''} deleted"
     if staff:
         result += (
             f"; {staff} comment{'s' if staff != 1 else ''} by a staff account kept"

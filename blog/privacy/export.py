@@ -146,6 +146,21 @@ def _remove_file(request: PrivacyRequest, settings: PrivacySettings) -> None:
         request.export_file = ""
 
 
+def discard_exports_of(email: str, settings: PrivacySettings) -> int:
+    """Delete the export files made for ``email`` (an erasure leaves no copy
+    of what it erased); the caller commits. How many."""
+    made = db.session.scalars(
+        select(PrivacyRequest).where(
+            func.lower(PrivacyRequest.email) == email.strip().lower(),
+            PrivacyRequest.kind == PrivacyRequestKind.EXPORT,
+            PrivacyRequest.export_file != "",
+        )
+    ).all()
+    for request in made:
+        _remove_file(request, settings)
+    return len(made)
+
+
 def build_export(
     request: PrivacyRequest,
     settings: PrivacySettings,

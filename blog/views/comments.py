@@ -133,7 +133,7 @@ def comment_context(
     held = _held_for_author(post)
     if held is not None:
         awaiting.place(thread, held)
-        _private_page()  # this page shows one person's held comment
+        _held_page()
     parent_id = form.parent_id if form else int_arg("replytocom")
     reply_to = thread.reply_target(parent_id) if parent_id else None
     if is_open:
@@ -189,6 +189,19 @@ def _blank_form(staff: User | None) -> CommentForm:
     return CommentForm.for_reader(
         formdata=None, data={**remembered, "remember": bool(remembered)}
     )
+
+
+def _held_page() -> None:
+    """The post with one person's held comment in it: theirs alone (no
+    cache keeps it), not indexed, and its address (which holds the hash)
+    not sent on as a ``Referer``."""
+
+    @after_this_request
+    def mark(response: Response) -> Response:
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
 
 
 def comment_url(comment: Comment) -> str:

@@ -13,6 +13,7 @@ import secrets
 import zipfile
 from datetime import timedelta
 from email.message import Message
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -260,6 +261,13 @@ def test_erase_anonymizes_comments_and_ends_subscriptions(
         outbox.enqueue(to=["ada@example.net"], subject="Follow-up", body="Hi")
         outbox.enqueue(to=["mods@example.org"], subject="Other", body="Unrelated")
         db.session.commit()
+    # An export made earlier: the erasure leaves no copy of what it erased.
+    export_id = confirmed_request(app, "ada@example.net", PrivacyRequestKind.EXPORT)
+    with client.post(f"{SCREEN}{export_id}/download") as download:
+        assert download.status_code == 200
+    with app.app_context():
+        exported = db.session.get(PrivacyRequest, export_id).export_file
+    assert exported and (Path(app.instance_path) / exported).is_file()
     request_id = confirmed_request(app, "ada@example.net", PrivacyRequestKind.ERASE)
     reader = app.test_client(use_cookies=False)  # served from the page cache
     assert "Ada Lovelace" in reader.get(url_of(post)).get_data(as_text=True)
@@ -303,6 +311,9 @@ def test_erase_anonymizes_comments_and_ends_subscriptions(
         request = db.session.get(PrivacyRequest, request_id)
         assert request.status == PrivacyRequestStatus.COMPLETED
         assert request.result.startswith("3 comments anonymized, 1 subscription ended")
+        assert "1 export deleted" in request.result
+        assert db.session.get(PrivacyRequest, export_id).export_file == ""
+    assert not (Path(app.instance_path) / exported).exists()
     assert ("erased", "boss", "ada@example.net") in log_of(app)
     # Done once: the button is gone and a second erasure is refused.
     again = client.post(f"{SCREEN}{request_id}/erase", follow_redirects=True)

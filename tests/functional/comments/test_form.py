@@ -70,6 +70,8 @@ def test_a_held_comment_is_shown_to_its_author_on_the_article(
     assert f'id="comment-{comment.id}"' in html
     assert "Your comment is awaiting moderation." in html and "First!" in html
     assert page.headers["Cache-Control"] == "private, no-store"  # theirs alone
+    assert page.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert page.headers["Referrer-Policy"] == "no-referrer"  # the hash stays here
     assert "ann@example.net" not in html
     # Everyone else gets the same cacheable page, without it.
     public = client.get(url_of(post))
@@ -241,8 +243,8 @@ def test_flood_gets_429_with_the_text_kept(app, make_post, post_comment):
     post = make_post("Talks")
     app.config["COMMENT_FLOOD_SECONDS"] = 15
     assert post_comment(post, "One", email="a@example.net").status_code == 303
-    again = post_comment(post, "Two, quickly", email="a@example.net", ip="198.51.100.9")
-    assert again.status_code == 429  # same email, another address
+    again = post_comment(post, "Two, quickly", email="A@Example.net", ip="198.51.100.9")
+    assert again.status_code == 429  # the same email however typed, another address
     html = again.get_data(as_text=True)
     assert "too quickly" in html and "Two, quickly</textarea>" in html
     assert len(rows(app)) == 1

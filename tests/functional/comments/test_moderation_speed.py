@@ -116,6 +116,15 @@ def test_undo_without_javascript(
     assert "1 comment had changed since and stayed as it is." in again.get_data(
         as_text=True
     )
+    # Nor once it is back there by a later action: a stale Undo undoes nothing.
+    client.post(f"/dashboard/comments/{comment.id}/spam", data={"next": back})
+    stale = client.post(
+        "/dashboard/comments/undo", data={"token": token}, follow_redirects=True
+    )
+    assert "had changed since" in stale.get_data(as_text=True)
+    assert status_of(app, comment.id) == "spam"
+    client.post(f"/dashboard/comments/{comment.id}/not-spam", data={"next": back})
+    client.post(f"/dashboard/comments/{comment.id}/approve", data={"next": back})
     # Another moderator cannot use it; a token too old or forged does nothing.
     client.post(f"/dashboard/comments/{comment.id}/trash")
     other = make_user(Role.EDITOR, "other")

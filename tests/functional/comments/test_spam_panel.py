@@ -134,6 +134,13 @@ def test_verdicts_and_corrections_are_counted_and_shown(
     assert section is not None
     totals = row_of(section, "spam-totals")
     assert (totals["Missed spam"], totals["Accuracy"]) == ("0", "83.3%")
+    # Undoing the Spam that had taken a false positive back counts it again.
+    with app.app_context():
+        note_undo(db.session.get_one(Comment, hesitated), "spam")
+        db.session.commit()
+    section = panel(client)
+    assert section is not None
+    assert row_of(section, "spam-totals")["False positives"] == "2"
 
 
 def test_off_history_permissions_and_constant_queries(

@@ -15,6 +15,9 @@ from blog.extensions import db
 from blog.models import Role
 from blog.site.settings import save_settings
 
+#: digests and markup: the same on either database engine.
+pytestmark = pytest.mark.engine_independent
+
 EMAIL = "Ann.Reader@Example.net"
 PLAIN = EMAIL.lower().encode()
 IMAGE = re.compile(r'<img class="avatar"[^>]*>')

@@ -19,6 +19,9 @@ from blog.models import Comment, Role
 from tests.conftest import PASSWORD
 from tests.fixtures_comments import url_of
 
+#: Origin and Sec-Fetch-Site rules: the same on either database engine.
+pytestmark = pytest.mark.engine_independent
+
 
 @pytest.fixture
 def app_config():

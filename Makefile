@@ -38,10 +38,8 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Three workers on two cores: a third of the suite's time is spent waiting
-# (servers starting, Chromium, sockets timing out), which a third worker fills.
 test-sqlite: install-dev
-	$(BIN)/python -m pytest -n 3
+	$(BIN)/python -m pytest -n 2
 
 test-postgres: install-dev
 	@if $(BIN)/python -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1', 5432)))"; then \

@@ -22,24 +22,23 @@ from flask.testing import FlaskClient
 
 from blog.models import Role
 
+#: One value of each kind that has broken a site somewhere: numbers out of
+#: range or not ASCII digits, empty, NUL bytes, control and bidi characters,
+#: line breaks (and Unicode's), very long text, dates at and past the ends
+#: of the calendar, paths, a lone percent sign, an emoji.
 MALFORMED = [
     "0",
     "-1",
     "2147483648",
-    "1000000000000000000",
     "99999999999999999999",
     "²",
-    "٣",
     "1.5",
-    "1e3",
     "",
-    " ",
     "\x00",
     "a\x00b",
     "\x1b[31m\x85",
     "\u202etxt.exe",
     "a\r\nb",
-    "\n",
     "x\u2028y",
     "/dashboard/comments/\nx",
     "x" * 5000,
@@ -51,16 +50,26 @@ MALFORMED = [
     "🙂",
 ]
 
-#: Fewer for forms, which are tried one field at a time.
+#: Fewer for forms, which are tried one field at a time (the route and
+#: query crawls try the rest against the same parsing code).
 FORM_VALUES = [
-    value
-    for value in MALFORMED
-    if value not in ("0", "2147483648", "1000000000000000000", "٣", "1.5", "1e3")
-    and value not in (" ", "../../etc/passwd", "%")
+    "-1",
+    "99999999999999999999",
+    "²",
+    "",
+    "a\x00b",
+    "\x1b[31m\x85",
+    "a\r\nb",
+    "x\u2028y",
+    "x" * 5000,
+    "9999-12-31",
+    "0001-01-01",
+    "2026-02-30",
+    "🙂",
 ]
 
 #: Tried in each query argument alone.
-QUERY_VALUES = ["99999999999999999999", "²", "a\x00b", "\x1b", "x" * 5000, "🙂"]
+QUERY_VALUES = ["99999999999999999999", "a\x00b", "x" * 5000, "🙂"]
 
 #: What only the database engine could take differently: integer ranges,
 #: NUL bytes, lengths past a column's, dates at the ends of the calendar.
@@ -71,7 +80,6 @@ ENGINE_VALUES = frozenset(
         "0",
         "-1",
         "2147483648",
-        "1000000000000000000",
         "99999999999999999999",
         "\x00",
         "a\x00b",
@@ -344,7 +352,7 @@ def test_no_form_field_gives_a_server_error(
                 work.append((action, fields, name))
     shards = SHARDS if logged_in else 1
     # What an accepted value could break later: the pages that show it.
-    shown = ["/", "/events/", "/events.ics", "/author/admin/", "/dashboard/posts/"]
+    shown = ["/", "/events/", "/events.ics", "/dashboard/posts/"]
     crawl = _Crawl(client)
     for action, fields, name in work[shard::shards]:
         for bad in FORM_VALUES:

@@ -65,7 +65,8 @@ def by_token(token: str) -> CommentSubscription | None:
     )
 
 
-def _of_address(email: str) -> ColumnElement[bool]:
+def of_address(email: str) -> ColumnElement[bool]:
+    """Subscriptions of ``email``, however its letters were typed."""
     return func.lower(CommentSubscription.email) == email.strip().lower()
 
 
@@ -74,7 +75,7 @@ def subscriptions_for(
 ) -> list[CommentSubscription]:
     """An address's subscriptions (any case), newest first, with their posts
     (one query): pending and active ones, and ended ones if asked."""
-    query = select(CommentSubscription).where(_of_address(email))
+    query = select(CommentSubscription).where(of_address(email))
     if not include_ended:
         query = query.where(CommentSubscription.status != SubscriptionStatus.ENDED)
     query = query.order_by(
@@ -89,7 +90,7 @@ def end_all_for(email: str, now: datetime | None = None) -> int:
         db.session.execute(
             update(CommentSubscription)
             .where(
-                _of_address(email),
+                of_address(email),
                 CommentSubscription.status != SubscriptionStatus.ENDED,
             )
             .values(status=SubscriptionStatus.ENDED, ended_at=now or utcnow())
@@ -118,7 +119,7 @@ def unsubscribe(subscription: CommentSubscription, now: datetime | None = None) 
         db.session.execute(
             update(CommentSubscription)
             .where(
-                _of_address(subscription.email),
+                of_address(subscription.email),
                 CommentSubscription.post_id == subscription.post_id,
                 CommentSubscription.status != SubscriptionStatus.ENDED,
             )

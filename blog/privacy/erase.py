@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from blog import rendering
 from blog.comments.checks import content_hash
 from blog.comments.states import record
+from blog.comments.subscriptions import of_address
 from blog.database import contains
 from blog.errors import require
 from blog.extensions import db
@@ -45,7 +46,7 @@ from blog.models import (
 from blog.privacy import audit
 from blog.privacy.export import discard_exports_of
 from blog.privacy.settings import PrivacySettings
-from blog.privacy.states import PrivacyError
+from blog.privacy.states import PrivacyError, written_with
 from blog.site import can_manage_settings
 
 ANONYMOUS = "Anonymous"
@@ -60,16 +61,6 @@ class ErasePreview:
     staff_comments: int
     subscriptions: int
     removes_text: bool
-
-
-def _by_address(email: str) -> ColumnElement[bool]:
-    return func.lower(Comment.author_email) == email.strip().lower()
-
-
-def _subscriptions_of(email: str) -> ColumnElement[bool]:
-    return (func.lower(CommentSubscription.email) == email.strip().lower()) & (
-        CommentSubscription.status != SubscriptionStatus.ENDED
-    )
 
 
 def _count(query: ColumnElement[bool], *more: ColumnElement[bool]) -> int:
@@ -97,7 +88,7 @@ def erase_preview(
     :raises PrivacyError: not a confirmed erasure request.
     """
     _check(actor, request)
-    readers = select(func.count(Comment.id)).where(_by_address(request.email))
+    readers = select(func.count(Comment.id)).where(written_with(request.email))
     return ErasePreview(
         comments=int(db.session.scalar(readers.where(Comment.user_id.is_(None))) or 0),
         staff_comments=int(
@@ -106,7 +97,8 @@ def erase_preview(
         subscriptions=int(
             db.session.scalar(
                 select(func.count(CommentSubscription.id)).where(
-                    _subscriptions_of(request.email)
+                    of_address(request.email),
+                    CommentSubscription.status != SubscriptionStatus.ENDED,
                 )
             )
             or 0
@@ -135,7 +127,7 @@ def erase_personal_data(
     now = now or utcnow()
     comments = db.session.scalars(
         select(Comment)
-        .where(_by_address(request.email), Comment.user_id.is_(None))
+        .where(written_with(request.email), Comment.user_id.is_(None))
         .options(selectinload(Comment.history))
         .order_by(Comment.id)
     ).all()
@@ -144,7 +136,7 @@ def erase_personal_data(
     ended = end_subscriptions(request.email, now)
     mail = forget_mail(request.email)
     exports = discard_exports_of(request.email, settings)
-    staff = _count(_by_address(request.email), Comment.user_id.is_not(None))
+    staff = _count(written_with(request.email), Comment.user_id.is_not(None))
     result = (
         f"{len(comments)} comment{'s' if len(comments) != 1 else ''} anonymized, "
         f"{ended} subscription{'s' if ended != 1 else ''} ended"
@@ -190,9 +182,7 @@ def end_subscriptions(email: str, now: datetime) -> int:
     """End the address's follow-up subscriptions and forget the address on
     them (the caller commits); how many were pending or active."""
     rows = db.session.scalars(
-        select(CommentSubscription).where(
-            func.lower(CommentSubscription.email) == email.strip().lower()
-        )
+        select(CommentSubscription).where(of_address(email))
     ).all()
     ended = 0
     for row in rows:

@@ -23,6 +23,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 
+from blog.comments.subscriptions import of_address
 from blog.errors import require
 from blog.extensions import db
 from blog.models import (
@@ -43,6 +44,7 @@ from blog.privacy.states import (
     LinkInvalid,
     PrivacyError,
     link_works,
+    written_with,
 )
 from blog.site import can_manage_settings
 
@@ -59,15 +61,14 @@ def personal_data(
 ) -> dict[str, Any]:
     """Everything stored about ``email`` (matched case-insensitively), as
     the export's ``personal-data.json`` says it."""
-    address = email.strip().lower()
     comments = db.session.scalars(
         select(Comment)
-        .where(func.lower(Comment.author_email) == address)
+        .where(written_with(email))
         .order_by(Comment.submitted_at, Comment.id)
     ).all()
     subscriptions = db.session.scalars(
         select(CommentSubscription)
-        .where(func.lower(CommentSubscription.email) == address)
+        .where(of_address(email))
         .order_by(CommentSubscription.created_at, CommentSubscription.id)
     ).all()
     return {

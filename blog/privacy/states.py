@@ -14,7 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from blog.models import PrivacyRequest, PrivacyRequestKind, PrivacyRequestStatus
+from sqlalchemy import ColumnElement, func
+
+from blog.models import (
+    Comment,
+    PrivacyRequest,
+    PrivacyRequestKind,
+    PrivacyRequestStatus,
+)
 
 #: How long the person's link works: to confirm, then to download an export
 #: (counted again from the moment the export was made), as in WordPress.
@@ -101,3 +108,9 @@ class RequestRow:
 
 def row_of(request: PrivacyRequest, now: datetime) -> RequestRow:
     return RequestRow(request, status_of(request, now))
+
+
+def written_with(email: str) -> ColumnElement[bool]:
+    """Comments that give ``email``, however its letters were typed: what a
+    request about that address covers."""
+    return func.lower(Comment.author_email) == email.strip().lower()

@@ -130,8 +130,6 @@ ENGINE_PATHS = (
     "tests/functional/feeds/test_feed_queries.py",
     "tests/functional/accounts/test_login_throttling.py",
     "tests/functional/test_backup.py",
-    "tests/functional/test_export.py",
-    "tests/functional/test_import_dashboard.py",
     "tests/functional/test_malformed_input.py",
     "tests/functional/test_migrations.py",
     "tests/functional/test_outbox.py",

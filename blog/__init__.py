@@ -78,12 +78,14 @@ def register_extensions(app: Flask) -> None:
     from blog.accounts.login import configure_login
     from blog.comments import roots as comment_roots
     from blog.database import register_engine_events
+    from blog.events import series as event_series
     from blog.extensions import csrf, db, limiter, migrate
     from blog.search import register as register_search
 
     db.init_app(app)
     register_engine_events(app)
     comment_roots.register()
+    event_series.register()
     register_search()  # the search index, kept on every flush
     csrf.init_app(app)
     limiter.init_app(app)
@@ -104,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
         avatars,
         comments,
         dashboard,
+        event_places,
         events,
         feeds,
         media,
@@ -124,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(avatars.bp)
     app.register_blueprint(privacy.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(event_places.bp)  # before /events/<slug>/<day>/
     app.register_blueprint(events.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(feeds.bp)

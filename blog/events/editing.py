@@ -39,7 +39,7 @@ from blog.validation import email_address, http_url, name_line, single_line
 
 MAX_ROWS = 30
 #: Addresses under /events/ that an event's slug must not shadow.
-RESERVED_SLUGS = frozenset({"past", "feed"})  # /events/feed/: blog/feeds
+RESERVED_SLUGS = frozenset({"past", "feed", "venue", "organiser"})  # feed: blog/feeds
 #: One-line fields and their longest accepted length.
 TEXT_LIMITS = {
     "venue_name": 200,

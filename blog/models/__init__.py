@@ -10,7 +10,19 @@ from blog.models.comment import (
     CommentStatus,
     SpamCheck,
 )
-from blog.models.event import Event, EventPerson, EventSponsor, EventStatus, PersonRole
+from blog.models.event import (
+    Event,
+    EventOccurrenceChange,
+    EventPerson,
+    EventSponsor,
+    EventStatus,
+    MonthlyBy,
+    OccurrenceChange,
+    Organiser,
+    PersonRole,
+    Repeat,
+    Venue,
+)
 from blog.models.importing import ImportLink, ImportRun, ImportState
 from blog.models.media import Media, MediaVariant, media_uses
 from blog.models.outbox import OutboxMessage, OutboxStatus
@@ -64,6 +76,12 @@ __all__ = [
     "CommentLogEntry",
     "CommentStatus",
     "Event",
+    "EventOccurrenceChange",
+    "MonthlyBy",
+    "OccurrenceChange",
+    "Organiser",
+    "Repeat",
+    "Venue",
     "EventPerson",
     "EventSponsor",
     "EventStatus",

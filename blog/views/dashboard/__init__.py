@@ -22,6 +22,7 @@ from blog.comments.moderation import pending_count
 from blog.views.context import current_settings
 from blog.views.dashboard import (
     comments,
+    event_places,
     events,
     home,
     media,
@@ -40,6 +41,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 for child in (
     posts.bp,
     events.bp,
+    event_places.bp,
     pages.bp,
     media.bp,
     comments.bp,

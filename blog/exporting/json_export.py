@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from blog.events import repetition_data
 from blog.exporting import source
 from blog.exporting.formats import iso_date, iso_utc
 from blog.exporting.source import BATCH_SIZE, ExportSite
@@ -219,6 +220,7 @@ def event_json(event: Event) -> dict[str, Any]:
             for person in event.people
         ],
         "sponsors": [{"name": s.name, "url": s.url} for s in event.sponsors],
+        "repetition": repetition_data.to_data(event),
     }
 
 

@@ -37,7 +37,11 @@ On every event, each key always present (empty when not set):
 - ``_blog_event_sponsors``: JSON, a list of ``{"name", "url"}``;
 - ``_blog_event_audiences``, ``_blog_event_units``: JSON, lists of
   ``{"name", "slug", "description"}`` ("Open to" and the organising units:
-  taxonomies WordPress does not have, so not written as its terms).
+  taxonomies WordPress does not have, so not written as its terms);
+- ``_blog_event_repetition``: JSON, ``null`` for a one-off event, else
+  ``{"repeat", "interval", "weekdays", "monthly_by", "until", "count",
+  "changes": [{"date", "change", "starts_at", "ends_at"}]}``
+  (:mod:`blog.events.repetition_data`).
 
 On every attachment: ``_wp_attached_file`` (the file's name),
 ``_wp_attachment_image_alt`` (its alt text), and ``_blog_media_id`` (its id
@@ -55,6 +59,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from blog.events import repetition_data
 from blog.exporting.formats import iso_date, iso_utc
 from blog.models import Comment, Event, Media, Post, PostStatus, Taxonomy, Term
 
@@ -120,6 +125,7 @@ def event_meta(event: Event, terms: Sequence[Term]) -> Meta:
         ("_blog_event_sponsors", _json(sponsors)),
         ("_blog_event_audiences", _json(_terms_of(terms, Taxonomy.AUDIENCE))),
         ("_blog_event_units", _json(_terms_of(terms, Taxonomy.UNIT))),
+        ("_blog_event_repetition", _json(repetition_data.to_data(event))),
     ]
 
 

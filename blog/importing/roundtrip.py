@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 
 from blog.errors import FieldError
+from blog.events import repetition_data
 from blog.extensions import db
 from blog.importing.context import ImportContext
 from blog.importing.records import Item
@@ -120,6 +121,11 @@ def make_event(item: Item) -> Event | None:
                     position=position,
                 )
             )
+    try:
+        repetition = json.loads(meta.get("_blog_event_repetition") or "null")
+    except ValueError:
+        repetition = None
+    repetition_data.apply_data(event, repetition)
     return event
 
 

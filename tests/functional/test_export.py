@@ -13,7 +13,7 @@ import re
 import stat
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, date
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -29,9 +29,12 @@ from blog.media import ImageInput
 from blog.models import (
     CommentKind,
     CommentStatus,
+    EventOccurrenceChange,
+    OccurrenceChange,
     Post,
     PostStatus,
     Redirect,
+    Repeat,
     Role,
     SlugRedirect,
     Term,
@@ -143,6 +146,17 @@ def site(app, make_user, make_post, make_page, make_event, make_comment) -> Site
         )
         db.session.add(Redirect(source="/old-path/", target="/about/", origin="manual"))
         save_settings({"timezone": "Europe/Paris", "akismet_api_key": "abcdef123456"})
+        # The event is a weekly series (six Thursdays), one of them skipped.
+        details = db.session.get(Post, event.id).event  # type: ignore[union-attr]
+        assert details is not None
+        details.repeat = Repeat.WEEKLY
+        details.repeat_weekdays = "TH"
+        details.repeat_count = 6
+        details.changes = [
+            EventOccurrenceChange(
+                occurrence_date=date(2031, 3, 20), change=OccurrenceChange.SKIPPED
+            )
+        ]
         db.session.commit()
     return Site(
         admin,
@@ -379,6 +393,15 @@ def test_wxr_event_and_featured_image(app, site):
     ]
     assert [u["name"] for u in json.loads(details["_blog_event_units"])] == [
         "Institute, East"
+    ]
+    repetition = json.loads(details["_blog_event_repetition"])
+    assert (repetition["repeat"], repetition["weekdays"], repetition["count"]) == (
+        "weekly",
+        "TH",
+        6,
+    )
+    assert repetition["changes"] == [
+        {"date": "2031-03-20", "change": "skipped", "starts_at": None, "ends_at": None}
     ]
 
     # The featured image is an attachment item, found by _thumbnail_id.

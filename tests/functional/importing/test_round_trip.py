@@ -5,6 +5,7 @@ users, and the library's images."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from blog import create_app
 from blog.accounts.users import create_user
+from blog.events import repetition_data
 from blog.extensions import db
 from blog.models import Comment, Media, Post, Term, User, utcnow
 from tests.functional.importing.helpers import run_import
@@ -91,6 +93,8 @@ def _events() -> set[tuple[Any, ...]]:
             p.event.contact_email,
             tuple((x.role.value, x.name, x.affiliation) for x in p.event.people),
             tuple((s.name, s.url) for s in p.event.sponsors),
+            json.dumps(repetition_data.to_data(p.event), sort_keys=True),
+            p.event.last_ends_at,
         )
         for p in db.session.scalars(select(Post).where(Post.kind == "event"))
         if p.event is not None

@@ -21,6 +21,7 @@ from flask import url_for
 
 from blog.accounts.permissions import can_manage_users
 from blog.comments.permissions import can_moderate_some
+from blog.events.places import can_manage_places
 from blog.models import User
 from blog.posts.permissions import can_manage_pages, can_manage_terms
 from blog.site import can_manage_settings
@@ -32,6 +33,7 @@ class Abilities:
 
     moderate: bool = False
     manage_terms: bool = False
+    manage_places: bool = False
     manage_pages: bool = False
     manage_users: bool = False
     manage_settings: bool = False
@@ -41,6 +43,7 @@ class Abilities:
         return cls(
             moderate=can_moderate_some(user),
             manage_terms=can_manage_terms(user),
+            manage_places=can_manage_places(user),
             manage_pages=can_manage_pages(user),
             manage_users=can_manage_users(user),
             manage_settings=can_manage_settings(user),
@@ -107,6 +110,15 @@ def _terms(label: str, kind: str) -> Item:
     )
 
 
+def _places(label: str, kind: str) -> Item:
+    return Item(
+        label,
+        f"dashboard.places.{kind}.index",
+        lambda can: can.manage_places,
+        covers=(f"dashboard.places.{kind}.",),
+    )
+
+
 MENU: tuple[Section, ...] = (
     Section("Dashboard", (Item("Dashboard", "dashboard.home"),)),
     Section(
@@ -123,6 +135,8 @@ MENU: tuple[Section, ...] = (
         (
             Item("All Events", "dashboard.events.index", covers=("dashboard.events.",)),
             Item("Add New", "dashboard.events.new"),
+            _places("Venues", "venues"),
+            _places("Organisers", "organisers"),
             _terms("Audiences", "audience"),
             _terms("Organising units", "unit"),
         ),

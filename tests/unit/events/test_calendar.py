@@ -1,4 +1,6 @@
-"""blog.events.calendar: .ics files and the "Add to calendar" links.
+"""blog.events.calendar and blog.events.links: .ics files and the "Add to
+calendar" links (hybrid, online, cancelled and repeating events: see
+test_calendar_series.py).
 
 Most tests build events in memory (no database); the SEQUENCE test saves
 through the service, since it is the service that counts versions.
@@ -14,7 +16,7 @@ import icalendar
 import pytest
 
 from blog import events
-from blog.events import calendar
+from blog.events import calendar, links
 from blog.events.when import when
 from blog.extensions import db
 from blog.models import Post, Role, User
@@ -29,7 +31,9 @@ def test_the_ics_file_parses_and_holds_every_property():
     assert str(item["uid"]) == "event-7@blog.example.org"
     assert item.decoded("dtstamp") == NOW
     assert str(item["summary"]) == "Bridges & <Talks>"
-    assert str(item["description"]) == "Two voices, one table."
+    assert (
+        str(item["description"]) == f"Two voices, one table.\n\n{SITE}/events/bridges/"
+    )
     assert str(item["location"]) == "Room 220, Hall of Maps, 1 Quay Street"
     assert str(item["url"]) == f"{SITE}/events/bridges/"
     assert str(item["organizer"]) == "mailto:dana@example.org"
@@ -95,7 +99,7 @@ def test_an_event_spanning_the_autumn_change_keeps_its_length():
 
 
 def _google_instants(post: Post) -> tuple[datetime, datetime]:
-    query = parse_qs(urlsplit(calendar.google_link(post, url=SITE)).query)
+    query = parse_qs(urlsplit(links.google_link(post, url=SITE)).query)
     first, second = query["dates"][0].split("/")
     return tuple(  # type: ignore[return-value]
         datetime.strptime(v, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
@@ -104,7 +108,7 @@ def _google_instants(post: Post) -> tuple[datetime, datetime]:
 
 
 def _outlook_instants(post: Post) -> tuple[datetime, datetime]:
-    query = parse_qs(urlsplit(calendar.outlook_link(post, url=SITE)).query)
+    query = parse_qs(urlsplit(links.outlook_link(post, url=SITE)).query)
     return tuple(  # type: ignore[return-value]
         datetime.fromisoformat(query[key][0]).astimezone(UTC)
         for key in ("startdt", "enddt")
@@ -117,15 +121,15 @@ def test_google_and_outlook_links_carry_the_ics_instant():
     ics_instants = (item.decoded("dtstart"), item.decoded("dtend"))
     assert _google_instants(post) == ics_instants
     assert _outlook_instants(post) == ics_instants
-    google = parse_qs(urlsplit(calendar.google_link(post, url=SITE)).query)
+    google = parse_qs(urlsplit(links.google_link(post, url=SITE)).query)
     assert google["action"] == ["TEMPLATE"]
     assert google["text"] == ["Bridges & <Talks>"]
     assert google["ctz"] == ["America/New_York"]
     assert google["location"] == ["Room 220, Hall of Maps, 1 Quay Street"]
     assert google["details"][0].endswith(SITE)
-    link = calendar.google_link(post, url=SITE)
+    link = links.google_link(post, url=SITE)
     assert link.startswith("https://calendar.google.com/calendar/render?")
-    outlook = calendar.outlook_link(post, url=SITE)
+    outlook = links.outlook_link(post, url=SITE)
     assert outlook.startswith("https://outlook.live.com/calendar/0/action/compose?")
     assert parse_qs(urlsplit(outlook).query)["subject"] == ["Bridges & <Talks>"]
     assert parse_qs(urlsplit(outlook).query)["allday"] == ["false"]
@@ -147,9 +151,9 @@ def test_all_day_events_are_dates_with_an_exclusive_end():
             )
         ).decode()
     )
-    google = parse_qs(urlsplit(calendar.google_link(post, url=SITE)).query)
+    google = parse_qs(urlsplit(links.google_link(post, url=SITE)).query)
     assert google["dates"] == ["20240620/20240622"]
-    outlook = parse_qs(urlsplit(calendar.outlook_link(post, url=SITE)).query)
+    outlook = parse_qs(urlsplit(links.outlook_link(post, url=SITE)).query)
     assert (outlook["startdt"], outlook["enddt"], outlook["allday"]) == (
         ["2024-06-20"],
         ["2024-06-22"],
@@ -158,7 +162,7 @@ def test_all_day_events_are_dates_with_an_exclusive_end():
     assert when(post.event) == "Thursday, June 20 – Friday, June 21, 2024, all day"
 
 
-def test_sequence_grows_with_each_save(app, make_user):
+def test_sequence_grows_with_each_save_and_a_postponed_event_is_redated(app, make_user):
     editor = make_user(Role.EDITOR)
     with app.app_context():
         actor = db.session.get(User, editor.id)
@@ -171,6 +175,19 @@ def test_sequence_grows_with_each_save(app, make_user):
         item = parse(post)
         assert int(item["sequence"]) == 2
         assert str(item["uid"]) == f"event-{post.id}@blog.example.org"
+        # postponed: no date holds, so calendars cancel their copy...
+        data.status = "postponed"
+        events.save_event(actor, data, post, action=SaveAction.PUBLISH)
+        item = parse(post)
+        assert (str(item["status"]), int(item["sequence"])) == ("CANCELLED", 3)
+        # ... until the new date, which replaces it (same UID, higher SEQUENCE)
+        data.status = "scheduled"
+        data.start_date = data.end_date = date(2030, 4, 11)
+        events.save_event(actor, data, post, action=SaveAction.PUBLISH)
+        item = parse(post)
+        assert (str(item["status"]), int(item["sequence"])) == ("CONFIRMED", 4)
+        assert str(item["uid"]) == f"event-{post.id}@blog.example.org"
+        assert item.decoded("dtstart") == utc(2030, 4, 11, 20)  # 4 p.m. EDT
 
 
 def test_a_feed_holds_every_event_and_one_vtimezone_per_zone():
@@ -233,9 +250,9 @@ def test_the_first_and_last_instants_make_a_calendar_in_utc(zone):
         assert item.decoded("dtend") == end.replace(microsecond=0)
         assert parsed.timezones == []  # UTC: no VTIMEZONE spanning millennia
         year = f"{start.year:04d}"
-        google = parse_qs(urlsplit(calendar.google_link(post, url=SITE)).query)
+        google = parse_qs(urlsplit(links.google_link(post, url=SITE)).query)
         assert google["dates"][0].startswith(f"{year}")
-        outlook = parse_qs(urlsplit(calendar.outlook_link(post, url=SITE)).query)
+        outlook = parse_qs(urlsplit(links.outlook_link(post, url=SITE)).query)
         assert outlook["startdt"][0].startswith(f"{year}-")
         assert str(start.year) in when(post.event)
 
@@ -245,7 +262,7 @@ def test_an_all_day_event_from_year_2_to_9998_is_its_days():
     item = parse(post)
     assert item.decoded("dtstart") == date(2, 1, 1)
     assert item.decoded("dtend") == date(9999, 1, 1)
-    google = parse_qs(urlsplit(calendar.google_link(post, url=SITE)).query)
+    google = parse_qs(urlsplit(links.google_link(post, url=SITE)).query)
     assert google["dates"] == ["00020101/99990101"]
     assert when(post.event) == (
         "Tuesday, January 1, 2 – Thursday, December 31, 9998, all day"
@@ -258,7 +275,7 @@ def test_an_all_day_event_on_the_last_day_lasts_one_day():
     assert item.decoded("dtstart") == date.max
     assert "dtend" not in item  # there is no 10000-01-01 to end on
     assert item.decoded("duration") == timedelta(days=1)
-    outlook = parse_qs(urlsplit(calendar.outlook_link(post, url=SITE)).query)
+    outlook = parse_qs(urlsplit(links.outlook_link(post, url=SITE)).query)
     assert (outlook["startdt"], outlook["enddt"]) == (["9999-12-31"], ["9999-12-31"])
     assert when(post.event) == "Friday, December 31, 9999, all day"
 
@@ -326,7 +343,7 @@ def test_line_breaks_and_control_characters_never_break_a_calendar():
     assert item["organizer"].params["CN"] == 'Dana "D" Lee'
     # One line per property: nothing typed started a line of its own.
     assert b"\r\nBcc" not in data
-    google = calendar.google_link(post, url=SITE)
+    google = links.google_link(post, url=SITE)
     assert "\n" not in google and "\r" not in google
 
 

@@ -62,9 +62,9 @@ def test_json_ld_describes_the_event():
     assert data["url"] == SITE + "/events/bridges/"
 
 
-def test_postponed_is_tentative_and_moved_online_is_an_online_event():
+def test_postponed_is_cancelled_until_redated_and_moved_online_is_online():
     postponed = make(utc(2024, 3, 14, 20), utc(2024, 3, 14, 21), status="postponed")
-    assert str(parse(postponed)["status"]) == "TENTATIVE"
+    assert str(parse(postponed)["status"]) == "CANCELLED"  # no date holds
     assert schema.json_ld(postponed, url=SITE)["eventStatus"].endswith("EventPostponed")
     online = make(
         utc(2024, 3, 14, 20),

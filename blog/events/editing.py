@@ -8,6 +8,13 @@ transaction. The editor gives local dates and times in the event's own zone,
 in years 1900 to 2200 (:func:`blog.dates.in_range`); they are stored in UTC.
 Audiences and units are lists of names (which may hold commas): existing
 terms are attached, new names become terms, as categories do.
+
+Repetition and changed dates are checked by :mod:`blog.events.repeats`.
+A venue picked from the saved ones is linked, and its name and one-line
+address are copied onto the event (the room too, unless one is typed); a
+typed venue stays text on the event, or becomes a saved venue when asked.
+An organiser is picked, or typed and then saved (an existing one of the
+same name, in any case, is linked instead).
 """
 
 from __future__ import annotations
@@ -19,17 +26,27 @@ from zoneinfo import ZoneInfo
 
 from blog import dates
 from blog.errors import FieldError
+from blog.events import places
+from blog.events.repeats import (
+    RepetitionInput,
+    Span,
+    apply_changes,
+    check_repetition,
+)
+from blog.extensions import db
 from blog.media import Uploads
 from blog.models import (
     Event,
     EventPerson,
     EventSponsor,
     EventStatus,
+    Organiser,
     PersonRole,
     Post,
     PostKind,
     Taxonomy,
     User,
+    Venue,
 )
 from blog.posts import publishing
 from blog.posts.editing import PostError, PostInput
@@ -54,6 +71,8 @@ URL_FIELDS = ("online_url", "registration_url")
 ROW_TEXT_MAX = 200
 #: The most audiences, or units, one event may name.
 MAX_TERMS = 50
+#: The longest street address a saved venue holds (``venues.street_address``).
+VENUE_STREET_MAX = 200
 #: The date fields, each checked against the years an editor may give.
 DATE_FIELDS = ("start_date", "end_date", "accommodations_deadline")
 
@@ -70,6 +89,16 @@ class PersonInput:
 class SponsorInput:
     name: str
     url: str = ""
+
+
+@dataclass
+class OrganiserFields:
+    """A new organiser as typed in the event editor."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    website: str = ""
 
 
 @dataclass
@@ -104,6 +133,14 @@ class EventInput:
     sponsors: list[SponsorInput] = field(default_factory=list)
     audiences: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
+    repetition: RepetitionInput = field(default_factory=RepetitionInput)
+    #: A saved venue picked (its id), or none: then ``venue_name`` and
+    #: ``venue_address`` as typed, saved as a venue when ``save_venue``.
+    venue_id: int | None = None
+    save_venue: bool = False
+    #: A saved organiser picked, or a new one's details (none: no organiser).
+    organiser_id: int | None = None
+    organiser: OrganiserFields = field(default_factory=OrganiserFields)
 
 
 def event_times(data: EventInput) -> tuple[datetime, datetime]:
@@ -153,11 +190,15 @@ def _check_dates(data: EventInput) -> None:
 def validate_event(data: EventInput) -> dict[str, Any]:
     """Check everything an event adds to a post; nothing is written.
 
-    :returns: the event's columns, cleaned, with its people and sponsors as
-        new rows (rows without a name are dropped, once checked).
+    :returns: the event's columns, cleaned, with its people, sponsors and
+        changed dates as new rows (rows without a name are dropped, once
+        checked), the picked venue and organiser, and the new ones to save.
     :raises PostError: with the field at fault.
     """
     starts_at, ends_at = event_times(data)
+    repetition = check_repetition(
+        data.repetition, Span(starts_at, ends_at, data.timezone, data.all_day)
+    )
     if data.status not in set(EventStatus):
         raise PostError("Choose a status.", "status")
     if len(data.people) > MAX_ROWS or len(data.sponsors) > MAX_ROWS:
@@ -179,16 +220,22 @@ def validate_event(data: EventInput) -> dict[str, Any]:
         values["contact_email"] = _contact_email(data.contact_email)
         values["people"] = _numbered([_person(person) for person in data.people])
         values["sponsors"] = _numbered([_sponsor(sponsor) for sponsor in data.sponsors])
+        values |= _venue_values(data, values)
+        values |= _organiser_values(data)
     except FieldError as error:
         raise PostError(str(error), error.field) from error
-    return values | {
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "timezone": data.timezone,
-        "all_day": data.all_day,
-        "status": EventStatus(data.status),
-        "accommodations_deadline": data.accommodations_deadline,
-    }
+    return (
+        values
+        | repetition
+        | {
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "timezone": data.timezone,
+            "all_day": data.all_day,
+            "status": EventStatus(data.status),
+            "accommodations_deadline": data.accommodations_deadline,
+        }
+    )
 
 
 def _vocabulary(data: EventInput) -> dict[Taxonomy, list[str]]:
@@ -239,11 +286,75 @@ def _numbered(rows: list[Row]) -> list[Row]:
     return named
 
 
+def _venue_values(data: EventInput, values: dict[str, Any]) -> dict[str, Any]:
+    """The picked venue and the copies of its name and address (and room,
+    unless one is typed); or the typed venue, with ``new_venue`` when it is
+    to be saved. :raises FieldError:"""
+    if data.venue_id is not None:
+        venue = db.session.get(Venue, data.venue_id)
+        if venue is None:
+            raise FieldError("Choose a venue from the list.", "venue_id")
+        return _linked(venue, values["room"])
+    if not data.save_venue:
+        return {"venue": None}
+    if not values["venue_name"]:
+        raise FieldError("Give the venue's name to save it.", "venue_name")
+    if len(values["venue_address"]) > VENUE_STREET_MAX:
+        message = f"Keep the address to {VENUE_STREET_MAX} characters to save it."
+        raise FieldError(message, "venue_address")
+    return {"venue": None, "new_venue": True}
+
+
+def _linked(venue: Venue, room: str) -> dict[str, Any]:
+    """An event's columns when it links ``venue``: the venue, copies of its
+    name and one-line address, and the room typed, else the venue's own."""
+    return {
+        "venue": venue,
+        "venue_name": venue.name,
+        "venue_address": venue.address,
+        "room": room or venue.room,
+    }
+
+
+def _organiser_values(data: EventInput) -> dict[str, Any]:
+    """The picked organiser, or a new one's columns. :raises FieldError:"""
+    typed = data.organiser
+    if data.organiser_id is not None:
+        if any((typed.name, typed.email, typed.phone, typed.website)):
+            raise FieldError(
+                "Choose “— none / typed below —” to add a new organiser, "
+                "or empty the new organiser's fields.",
+                "organiser_name",
+            )
+        organiser = db.session.get(Organiser, data.organiser_id)
+        if organiser is None:
+            raise FieldError("Choose an organiser from the list.", "organiser_id")
+        return {"organiser": organiser}
+    name = name_line(typed.name, "organiser_name", max_length=ROW_TEXT_MAX)
+    new = {
+        "name": name,
+        "email": _email(typed.email, "organiser_email"),
+        "phone": single_line(
+            typed.phone, "organiser_phone", max_length=TEXT_LIMITS["contact_phone"]
+        ),
+        "website": http_url(typed.website, "organiser_website"),
+    }
+    if not name:
+        if any(new.values()):
+            raise FieldError("Give the organiser's name.", "organiser_name")
+        return {"organiser": None}
+    return {"organiser": None, "new_organiser": new}
+
+
 def _contact_email(value: str) -> str:
+    return _email(value, "contact_email")
+
+
+def _email(value: str, field_name: str) -> str:
     if not value.strip():
         return ""
     return email_address(
-        value, "contact_email", message="Give an email address like name@example.org."
+        value, field_name, message="Give an email address like name@example.org."
     )
 
 
@@ -320,6 +431,18 @@ def _apply_details(
     post.terms = terms
     event = post.event if post.event is not None else Event(sequence=-1)
     post.event = event
-    for name, value in values.items():
+    columns = dict(values)
+    changes = columns.pop("changes")
+    if columns.pop("new_venue", False):
+        venue = places.venue_for(
+            columns["venue_name"], columns["venue_address"], create=create
+        )
+        if venue is not None:  # linked: the venue's copies, as when picked
+            columns |= _linked(venue, columns["room"])
+    new_organiser = columns.pop("new_organiser", None)
+    if new_organiser is not None:
+        columns["organiser"] = places.organiser_for(new_organiser, create=create)
+    for name, value in columns.items():
         setattr(event, name, value)
+    apply_changes(event, changes)
     event.sequence += 1  # a new event starts at -1, so its first version is 0

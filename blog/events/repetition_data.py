@@ -9,7 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 from blog import dates
+from blog.events import recurrence
 from blog.events.recurrence import MAX_OCCURRENCES, WEEKDAYS
+from blog.events.when import local_span
 from blog.models import (
     Event,
     EventOccurrenceChange,
@@ -47,8 +49,9 @@ def to_data(event: Event) -> dict[str, Any] | None:
 
 
 def apply_data(event: Event, data: Any) -> None:
-    """Put what ``data`` (from :func:`to_data`) holds on ``event``; anything
-    malformed leaves the event as a one-off (or the change out)."""
+    """Put what ``data`` (from :func:`to_data`) holds on ``event`` (whose
+    times are set); anything malformed, or a rule the editor would refuse,
+    leaves the event as a one-off (or the change out)."""
     if not isinstance(data, dict):
         return
     try:
@@ -66,18 +69,37 @@ def apply_data(event: Event, data: Any) -> None:
     if until is not None and not dates.in_range(until):
         return
     weekdays = [d for d in str(data.get("weekdays") or "").split(",") if d in WEEKDAYS]
+    if not _starts_the_rule(event, repeat, weekdays, monthly_by):
+        return
     event.repeat = repeat
     event.repeat_interval = interval
     event.repeat_weekdays = ",".join(weekdays)
     event.repeat_monthly_by = monthly_by
     event.repeat_until = until
     event.repeat_count = count
+    if until is not None and recurrence.count(event) > MAX_OCCURRENCES:
+        event.repeat, event.repeat_until = Repeat.NONE, None  # as the editor refuses
+        return
     seen: set[date] = set()
     for item in data.get("changes") or []:
         change = _change(item)
         if change is not None and change.occurrence_date not in seen:
             seen.add(change.occurrence_date)
             event.changes.append(change)
+
+
+def _starts_the_rule(
+    event: Event, repeat: Repeat, weekdays: list[str], monthly_by: MonthlyBy
+) -> bool:
+    """Whether the first date is one the rule gives, as the editor requires
+    (RFC 5545 counts DTSTART as a date whatever the rule says; dateutil does
+    not: the calendar file and the pages would disagree)."""
+    first = local_span(event)[0].date()
+    if repeat == Repeat.WEEKLY and weekdays:
+        return WEEKDAYS[first.weekday()] in weekdays
+    if repeat == Repeat.MONTHLY and monthly_by == MonthlyBy.LAST_WEEKDAY:
+        return recurrence.is_last_of_month(first)
+    return True
 
 
 def _change(item: Any) -> EventOccurrenceChange | None:

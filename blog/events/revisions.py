@@ -1,8 +1,11 @@
 """What an event's revisions keep beyond the article's fields: its date and
-zone, place, people, sponsors, audiences, units and contact, as the editor
-shows them (local dates and times in the event's own zone), so that a
-revision is restored through the editor's own checks
-(:class:`blog.events.editing.EventInput`).
+zone, repetition and changed dates, place (and the saved venue and
+organiser it links), people, sponsors, audiences, units and contact, as the
+editor shows them (local dates and times in the event's own zone), so that
+a revision is restored through the editor's own checks
+(:class:`blog.events.editing.EventInput`). A saved venue or organiser
+deleted since is left out: the event keeps the venue's name and address as
+text.
 
 Registered with :func:`blog.posts.revisions.register_details` by
 ``blog.events``.
@@ -21,8 +24,20 @@ from blog.events.editing import (
     SponsorInput,
     apply_event_input,
 )
+from blog.events.repeats import ChangeInput, RepetitionInput, as_typed, rule_fields
 from blog.events.when import last_day, local_span
-from blog.models import EventStatus, PersonRole, Post
+from blog.extensions import db
+from blog.models import (
+    Event,
+    EventStatus,
+    OccurrenceChange,
+    Organiser,
+    PersonRole,
+    Post,
+    Repeat,
+    Venue,
+)
+from blog.numbers import parse_int
 from blog.posts.editing import PostInput
 from blog.posts.revisions import KindDetails
 
@@ -68,6 +83,35 @@ def snapshot(post: Post) -> dict[str, Any]:
         "sponsors": [{"name": s.name, "url": s.url} for s in event.sponsors],
         "audiences": [term.name for term in event.audiences],
         "units": [term.name for term in event.units],
+        **_repetition_snapshot(event),
+        "venue_id": event.venue.id if event.venue is not None else event.venue_id,
+        "organiser_id": _organiser_id(event),
+        "organiser": event.organiser.name if event.organiser is not None else "",
+    }
+
+
+def _organiser_id(event: Event) -> int | None:
+    return event.organiser.id if event.organiser is not None else event.organiser_id
+
+
+def _repetition_snapshot(event: Event) -> dict[str, Any]:
+    """The "Repeats" fields and changes as typed (nothing for a one-off)."""
+    if not event.repeats:
+        return {}
+    typed = as_typed(event)
+    return {
+        **rule_fields(typed),
+        "repeat_until": _iso(typed.until),
+        "changes": [
+            {
+                "date": _iso(change.day),
+                "change": change.change,
+                "new_date": _iso(change.new_date),
+                "new_start_time": _clock(change.new_start_time),
+                "new_end_time": _clock(change.new_end_time),
+            }
+            for change in typed.changes
+        ],
     }
 
 
@@ -79,6 +123,9 @@ def restore(post: Post, details: dict[str, Any]) -> None:
     """
     if not details:
         return
+    texts: dict[str, Any] = {
+        name: str(details.get(name) or "") for name in PLAIN_TEXT_FIELDS
+    }
     data = EventInput(
         post=PostInput(title=post.title, body=post.body_source),
         start_date=_date(details.get("start_date")),
@@ -104,9 +151,43 @@ def restore(post: Post, details: dict[str, Any]) -> None:
         ],
         audiences=tuple(details.get("audiences", [])),
         units=tuple(details.get("units", [])),
-        **{name: str(details.get(name) or "") for name in PLAIN_TEXT_FIELDS},
+        repetition=_repetition(details),
+        venue_id=_still(Venue, details.get("venue_id")),
+        organiser_id=_still(Organiser, details.get("organiser_id")),
+        **texts,
     )
     apply_event_input(post, data)
+
+
+def _repetition(details: dict[str, Any]) -> RepetitionInput:
+    """A revision's "Repeats" (none in one kept before events repeated)."""
+    count = details.get("repeat_count")
+    interval = details.get("repeat_interval")
+    return RepetitionInput(
+        repeat=str(details.get("repeat") or Repeat.NONE),
+        interval=interval if isinstance(interval, int) else 1,
+        weekdays=tuple(str(d) for d in details.get("repeat_weekdays") or ()),
+        monthly_by=str(details.get("repeat_monthly_by") or "day"),
+        ends=str(details.get("repeat_ends") or "never"),
+        until=_date(details.get("repeat_until")),
+        count=count if isinstance(count, int) else None,
+        changes=[
+            ChangeInput(
+                day=_date(change.get("date")),
+                change=str(change.get("change") or OccurrenceChange.SKIPPED),
+                new_date=_date(change.get("new_date")),
+                new_start_time=_time(change.get("new_start_time")),
+                new_end_time=_time(change.get("new_end_time")),
+            )
+            for change in details.get("changes") or ()
+        ],
+    )
+
+
+def _still(model: type[Any], value: object) -> int | None:
+    """The id of a saved venue or organiser if it still exists."""
+    found = parse_int(str(value)) if value is not None else None
+    return found if found is not None and db.session.get(model, found) else None
 
 
 def describe(details: dict[str, Any]) -> list[tuple[str, str]]:
@@ -138,7 +219,37 @@ def describe(details: dict[str, Any]) -> list[tuple[str, str]]:
             "Accommodation requests by",
             str(details.get("accommodations_deadline") or ""),
         ),
+        ("Repeats", _repeats(details)),
+        (
+            "Changes to single dates",
+            "\n".join(_change(c) for c in details.get("changes") or ()),
+        ),
+        ("Organised by", str(details.get("organiser") or "")),
     ]
+
+
+def _repeats(details: dict[str, Any]) -> str:
+    repeat = details.get("repeat")
+    if not repeat or repeat == Repeat.NONE:
+        return ""
+    text = f"{str(repeat).capitalize()}, every {details.get('repeat_interval') or 1}"
+    if repeat == Repeat.WEEKLY:
+        text += f", on {','.join(details.get('repeat_weekdays') or ())}"
+    if repeat == Repeat.MONTHLY:
+        text += f", by {details.get('repeat_monthly_by')}"
+    if details.get("repeat_ends") == "until":
+        text += f", until {details.get('repeat_until')}"
+    elif details.get("repeat_ends") == "count":
+        text += f", {details.get('repeat_count')} times"
+    return text
+
+
+def _change(change: dict[str, Any]) -> str:
+    text = f"{change.get('date')}: {change.get('change')}"
+    if change.get("change") == OccurrenceChange.MOVED:
+        moved = (change.get(n) for n in ("new_date", "new_start_time", "new_end_time"))
+        text += " to " + " ".join(str(part) for part in moved if part)
+    return text
 
 
 def _when(details: dict[str, Any]) -> str:
@@ -169,6 +280,10 @@ def _sponsor(sponsor: dict[str, Any]) -> str:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _clock(value: time | None) -> str | None:
+    return value.isoformat("minutes") if value is not None else None
 
 
 def _date(value: object) -> date | None:

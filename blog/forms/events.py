@@ -9,6 +9,10 @@ names plus an "Add new" box taking one name a line, so that a name may hold
 commas ("Students, Prospective"). The template draws the checkboxes from
 the names the view offers (:meth:`EventForm.checklist`); a box's value is
 its name.
+
+"Repeats" and "Changes to single dates" come from
+:class:`blog.forms.event_repeats.RepetitionFields`. The saved venues and
+organisers are menus the view fills (:meth:`EventForm.offer_places`).
 """
 
 from __future__ import annotations
@@ -36,9 +40,19 @@ from wtforms.validators import Email, Length, NumberRange, Optional
 
 from blog.dates import place_zones, to_zone, zone_named
 from blog.events import EventInput, PersonInput, SponsorInput
+from blog.events.editing import OrganiserFields
 from blog.events.when import last_day, local_span
 from blog.forms.common import FeaturedImageForm, SubForm, choice
-from blog.models import Event, EventPerson, EventStatus, PersonRole, Post
+from blog.forms.event_repeats import RepetitionFields, repetition_data
+from blog.models import (
+    Event,
+    EventPerson,
+    EventStatus,
+    Organiser,
+    PersonRole,
+    Post,
+    Venue,
+)
 from blog.numbers import parse_int
 from blog.posts import PostInput
 
@@ -50,6 +64,8 @@ ROW_LISTS = {
 }
 #: Empty rows offered on a new event, and after existing rows when editing.
 NEW_ROWS = {"speakers": 3, "moderators": 1, "sponsors": 2}
+#: The menus' first option: no saved venue (or organiser) picked.
+NONE_PICKED = "— none / typed below —"
 #: Fields that are copied as they are between the form, the service's input
 #: and the event (same names everywhere).
 PLAIN_FIELDS = tuple(
@@ -57,6 +73,8 @@ PLAIN_FIELDS = tuple(
     for f in fields(EventInput)
     if f.name not in {"post", "people", "sponsors", "audiences", "units"}
     and f.name not in {"start_date", "start_time", "end_date", "end_time"}
+    and f.name not in {"repetition", "venue_id", "save_venue", "organiser_id"}
+    and f.name != "organiser"
 )
 
 _DEFAULTS = {
@@ -96,7 +114,7 @@ class SponsorRow(_Row):
     url = URLField("Link", validators=[Optional(), Length(max=500)])
 
 
-class EventForm(FeaturedImageForm):
+class EventForm(RepetitionFields, FeaturedImageForm):
     title = StringField("Title", validators=[Length(max=300)])
     slug = StringField("Slug", validators=[Optional(), Length(max=200)])
     status = SelectField(
@@ -110,9 +128,24 @@ class EventForm(FeaturedImageForm):
     end_time = TimeField("End time", validators=[Optional()])
     all_day = BooleanField("All day")
     timezone = SelectField("Time zone")
-    venue_name = StringField("Venue", validators=[Optional(), Length(max=200)])
+    venue_id = SelectField("Venue", choices=[], validate_choice=False)
+    venue_name = StringField("Venue name", validators=[Optional(), Length(max=200)])
     room = StringField("Room", validators=[Optional(), Length(max=200)])
     venue_address = StringField("Address", validators=[Optional(), Length(max=500)])
+    save_venue = BooleanField("Save this venue for other events")
+    organiser_id = SelectField("Organiser", choices=[], validate_choice=False)
+    organiser_name = StringField(
+        "New organiser", validators=[Optional(), Length(max=200)]
+    )
+    organiser_email = StringField(
+        "Organiser's email", validators=[Optional(), Length(max=254)]
+    )
+    organiser_phone = StringField(
+        "Organiser's phone", validators=[Optional(), Length(max=50)]
+    )
+    organiser_website = URLField(
+        "Organiser's website", validators=[Optional(), Length(max=500)]
+    )
     online_url = URLField("Online link", validators=[Optional(), Length(max=500)])
     registration_url = URLField(
         "Registration link", validators=[Optional(), Length(max=500)]
@@ -157,6 +190,18 @@ class EventForm(FeaturedImageForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = zone_choices()
+        self._start_repetition(self.start_date.data)
+
+    def offer_places(self, venues: list[Venue], organisers: list[Organiser]) -> None:
+        """The saved venues and organisers as the menus' options."""
+        self.venue_id.choices = [
+            choice("", NONE_PICKED),
+            *[choice(str(v.id), v.name) for v in venues],
+        ]
+        self.organiser_id.choices = [
+            choice("", NONE_PICKED),
+            *[choice(str(o.id), o.name) for o in organisers],
+        ]
 
     @classmethod
     def for_post(cls, post: Post | None, site_zone: str) -> Self:
@@ -173,7 +218,12 @@ class EventForm(FeaturedImageForm):
         rows: dict[str, list[dict[str, Any]]] = {
             name: [{}] * count for name, count in NEW_ROWS.items()
         }
-        return {"timezone": site_zone, "comments_open": True, **rows}
+        return {
+            "timezone": site_zone,
+            "comments_open": True,
+            **rows,
+            "changes": [{}],
+        }
 
     @staticmethod
     def initial(post: Post, event: Event) -> dict[str, Any]:
@@ -208,6 +258,9 @@ class EventForm(FeaturedImageForm):
             "audiences": [t.name for t in event.audiences],
             "units": [t.name for t in event.units],
             "version": post.version,
+            **repetition_data(event),
+            "venue_id": str(event.venue_id) if event.venue_id else "",
+            "organiser_id": str(event.organiser_id) if event.organiser_id else "",
             **FeaturedImageForm.featured_image_data(post),
         }
 
@@ -247,6 +300,16 @@ class EventForm(FeaturedImageForm):
             ],
             audiences=self._names("audiences"),
             units=self._names("units"),
+            repetition=self.repetition_input(),
+            venue_id=parse_int(self.venue_id.data),
+            save_venue=bool(self.save_venue.data),
+            organiser_id=parse_int(self.organiser_id.data),
+            organiser=OrganiserFields(
+                name=self.organiser_name.data or "",
+                email=self.organiser_email.data or "",
+                phone=self.organiser_phone.data or "",
+                website=self.organiser_website.data or "",
+            ),
         )
 
     def _names(self, name: str) -> tuple[str, ...]:
@@ -271,6 +334,9 @@ class EventForm(FeaturedImageForm):
     def add_row(self, list_name: str) -> bool:
         """The "Add another …" buttons: show the rows again in their numbers'
         order, without removed ones, plus an empty row. False for an unknown list."""
+        if list_name == "changes":
+            self.add_change_row()
+            return True
         lists = self.row_lists()
         if list_name not in lists:
             return False

@@ -1,4 +1,5 @@
-"""Writing events: the list, the editor (rows for people and sponsors), trash."""
+"""Writing events: the list, the editor (rows for people, sponsors and
+changed dates; the saved venues and organisers to pick from), trash."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from flask_login import current_user
 
 from blog.events import preview_event, save_event
 from blog.events.listings import dashboard_events
+from blog.events.places import saved_organisers, saved_venues
+from blog.events.recurrence import MAX_OCCURRENCES
 from blog.forms.common import ActionForm
+from blog.forms.event_repeats import ADD_CHANGE
 from blog.forms.events import ROW_LISTS, EventForm
 from blog.models import Post, PostKind, Taxonomy
 from blog.paging import paginate
@@ -35,12 +39,16 @@ class EventEditor(Editor[EventForm]):
     def filled(self, post: Post | None) -> EventForm:
         return EventForm.for_post(post, current_zone().key)
 
+    def offer(self, form: EventForm, post: Post | None) -> None:
+        form.offer_places(saved_venues(), saved_organisers())
+
     def intercept(self, form: EventForm, action: str) -> bool:
         """ "Add another speaker" and its kind: one more row, nothing saved."""
         return action.startswith("add-") and form.add_row(action.removeprefix("add-"))
 
     def preview(self, form: EventForm, post: Post | None) -> str:
-        shown = preview_event(current_user, form.to_input(), post)
+        with form.change_errors():
+            shown = preview_event(current_user, form.to_input(), post)
         return render_template(
             "events/detail.html",
             **event_page_context(shown, preview=True),
@@ -49,11 +57,16 @@ class EventEditor(Editor[EventForm]):
 
     def save(self, form: EventForm, post: Post | None, *, action: SaveAction) -> Post:
         data = form.to_input(current_zone())
-        return save_event(current_user, data, post, action=action, uploads=uploads())
+        with form.change_errors():
+            return save_event(
+                current_user, data, post, action=action, uploads=uploads()
+            )
 
     def context(self) -> dict[str, Any]:
         return {
             "row_lists": ROW_LISTS,
+            "add_change": ADD_CHANGE,
+            "max_occurrences": MAX_OCCURRENCES,
             "category_names": term_names(Taxonomy.CATEGORY),
             "audience_names": term_names(Taxonomy.AUDIENCE),
             "unit_names": term_names(Taxonomy.UNIT),

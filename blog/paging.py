@@ -16,11 +16,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import (
     Boolean,
     ColumnElement,
@@ -302,3 +303,33 @@ def paginate(
         cap=cap,
         cursor=cursor,
     )
+
+
+class ListPagination(Pagination):
+    """A page of a list made in Python (events merged with the dates of
+    repeating ones), with the interface the pager and ``listing_meta``
+    use. ``items`` need only reach the end of this page; ``total`` counts
+    the whole list. Never aborts: the view decides what an empty page is."""
+
+    next_cursor: dict[str, str]
+    prev_cursor: dict[str, str]
+
+    def __init__(
+        self, items: Sequence[Any], *, page: int, per_page: int, total: int
+    ) -> None:
+        super().__init__(
+            page=max(page, 1),
+            per_page=max(per_page, 1),
+            max_per_page=None,
+            error_out=False,
+            items=items,
+            total=total,
+        )
+        self.next_cursor, self.prev_cursor = {}, {}
+
+    def _query_items(self) -> list[Any]:
+        start = self._query_offset
+        return list(self._query_args["items"][start : start + self.per_page])
+
+    def _query_count(self) -> int:
+        return int(self._query_args["total"])

@@ -1,10 +1,10 @@
-"""Fixtures for events (``make_event``, ``event_input``)."""
+"""Fixtures for events (``make_event``, ``make_series``, ``event_input``)."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,17 @@ from PIL import Image
 from blog import events
 from blog.extensions import db
 from blog.media import ImageInput, Uploads
-from blog.models import Post, Role, User, utcnow
+from blog.models import (
+    Event,
+    EventOccurrenceChange,
+    MonthlyBy,
+    OccurrenceChange,
+    Post,
+    Repeat,
+    Role,
+    User,
+    utcnow,
+)
 from blog.posts import publishing
 
 
@@ -94,5 +104,58 @@ def make_event(app: Flask, make_user: Callable[..., User]) -> Callable[..., Post
             _ = post.event.people, post.event.sponsors, post.event.post
             db.session.expunge_all()
         return post
+
+    return make
+
+
+@pytest.fixture
+def make_series(app: Flask, make_event: Callable[..., Post]) -> Callable[..., Post]:
+    """A repeating event: saved by ``make_event`` (its first date), then its
+    repeat columns and date changes written directly.
+
+    ``changes`` holds ``(date, "skipped" | "cancelled")`` or
+    ``(date, "moved", starts_at, ends_at)`` (UTC) for dates the rule gives.
+    Other keywords go to ``make_event``.
+    """
+
+    def make(
+        title: str = "Weekly seminar",
+        *,
+        repeat: str = "weekly",
+        interval: int = 1,
+        weekdays: str = "",
+        monthly_by: str = "day",
+        until: date | None = None,
+        count: int | None = None,
+        changes: Iterable[tuple[Any, ...]] = (),
+        **fields: Any,
+    ) -> Post:
+        post = make_event(title, **fields)
+        with app.app_context():
+            event = db.session.get(Event, post.id)
+            assert event is not None
+            event.repeat = Repeat(repeat)
+            event.repeat_interval = interval
+            event.repeat_weekdays = weekdays
+            event.repeat_monthly_by = MonthlyBy(monthly_by)
+            event.repeat_until = until
+            event.repeat_count = count
+            for day, kind, *moved in changes:
+                starts_at, ends_at = moved or (None, None)
+                event.changes.append(
+                    EventOccurrenceChange(
+                        occurrence_date=day,
+                        change=OccurrenceChange(kind),
+                        starts_at=starts_at,
+                        ends_at=ends_at,
+                    )
+                )
+            db.session.commit()
+            stored = db.session.get(Post, post.id)
+            assert stored is not None and stored.event is not None
+            _ = stored.terms, stored.author, stored.featured_image
+            _ = stored.event.people, stored.event.sponsors, stored.event.changes
+            db.session.expunge_all()
+        return stored
 
     return make

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
+from dateutil.relativedelta import relativedelta
 
 from blog import dates
 from blog.events.when import local_span
@@ -143,6 +144,29 @@ def rule(event: Event) -> du.rrule | None:
     return du.rrule(_FREQ[event.repeat], **options)
 
 
+def _rule_near(event: Event, low: datetime) -> du.rrule | None:
+    """:func:`rule`, started afresh a whole number of periods after the first
+    date and shortly before ``low`` (naive local), when that gives the same
+    dates: dateutil steps through every date from its start, so a month view
+    in 2200 of a weekly series begun in 1990 would walk eleven thousand weeks.
+    A rule with a count keeps its start (it counts from there; at most
+    :data:`MAX_OCCURRENCES` dates)."""
+    base = rule(event)
+    if base is None or event.repeat_count:
+        return base
+    start, _ = _wall(event)
+    if low - start < timedelta(days=800):
+        return base
+    interval = max(event.repeat_interval or 1, 1)
+    if event.repeat == Repeat.MONTHLY:
+        months = (low.year - start.year) * 12 + (low.month - start.month)
+        periods = months // interval - 1  # a whole period to spare
+        return base.replace(dtstart=start + relativedelta(months=periods * interval))
+    step = timedelta(days=interval if event.repeat == Repeat.DAILY else 7 * interval)
+    periods = (low - start) // step - 1
+    return base.replace(dtstart=start + periods * step)
+
+
 def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
     """A naive wall time on ``zone``'s clock in UTC (a skipped time is read
     with the offset before the change, as the editor reads it)."""
@@ -216,14 +240,14 @@ def _originals_between(
     """Occurrences whose original slot, or whose moved slot, may overlap the window."""
     event = post.event
     assert event is not None
-    recurrence = rule(event)
-    assert recurrence is not None
     zone = _zone(event)
     _, length = _wall(event)
     changes = _changes(event)
     # Local bounds, widened by a day each side for the zone's offset.
     low = dates.to_zone(start, zone).replace(tzinfo=None) - length - timedelta(days=1)
     high = dates.to_zone(end, zone).replace(tzinfo=None) + timedelta(days=1)
+    recurrence = _rule_near(event, low)
+    assert recurrence is not None
     seen: set[date] = set()
     for local_start in recurrence.between(low, high, inc=True):
         occurrence = _made(post, local_start, length, zone)
@@ -273,6 +297,16 @@ def upcoming_of(post: Post, moment: datetime, limit: int) -> list[Occurrence]:
     return list(islice(occurrences_after(post, moment), limit))
 
 
+def next_change(post: Post, moment: datetime) -> datetime | None:
+    """When the event's dates next change what pages show after ``moment``:
+    the next start (an occurrence begins) or end (it becomes past)."""
+    for occurrence in islice(occurrences_after(post, moment), 1):
+        if occurrence.starts_at > moment:
+            return occurrence.starts_at
+        return occurrence.ends_at
+    return None
+
+
 def next_occurrence(post: Post, moment: datetime) -> Occurrence | None:
     """The next occurrence not over at ``moment`` and not cancelled; failing
     that, the next at all; failing that (all past), ``None``."""
@@ -292,11 +326,11 @@ def find(post: Post, day: date) -> Occurrence | None:
     if not event.repeats:
         one = _single(post)
         return one if one.day == day else None
-    recurrence = rule(event)
-    assert recurrence is not None
     _, length = _wall(event)
     start_time = _wall(event)[0].time()
     local_start = datetime.combine(day, start_time)
+    recurrence = _rule_near(event, local_start - timedelta(days=1))
+    assert recurrence is not None
     if local_start not in recurrence:
         return None
     occurrence = _made(post, local_start, length, _zone(event))

@@ -93,8 +93,9 @@ def comments_feed(
 
 
 def events_feed(site: FeedSite, here: Here, now: datetime | None = None) -> Feed:
-    """The next upcoming events, soonest first."""
-    posts = queries.next_events(site.items, now)
-    entries = [event_entry(site, post) for post in posts]
+    """The next upcoming dates, soonest first (each date of a repeating
+    event an entry of its own)."""
+    found = queries.next_events(site.items, now)
+    entries = [event_entry(site, date.post, date) for date in found]
     title = f"{site.title}{SEPARATOR}Events"
     return make_feed(_channel(site, here, title), entries, now or utcnow())

@@ -16,7 +16,8 @@ from datetime import datetime
 from html import escape
 
 from blog.events.calendar import details_of, place
-from blog.events.when import short_when, when
+from blog.events.recurrence import Occurrence
+from blog.events.when import short_when, short_when_of, when, when_of
 from blog.feeds.links import absolute_html, comment_guid, post_guid
 from blog.models import Comment, EventStatus, Post
 from blog.rendering import plain_text
@@ -135,21 +136,34 @@ def where(post: Post) -> str:
     return place(post.event) or ("Online" if post.event.is_online else "")
 
 
-def event_entry(site: FeedSite, post: Post) -> Entry:
+def event_entry(
+    site: FeedSite, post: Post, occurrence: Occurrence | None = None
+) -> Entry:
     """An upcoming event as an entry: its date and time lead the title and
-    the text, in the event's own zone, and a changed status says so."""
+    the text, in the event's own zone, and a changed status says so.
+
+    A date of a repeating event (``occurrence``) is an entry of its own:
+    its date, its page (``/events/<slug>/<YYYY-MM-DD>/``) and an id that
+    adds the date to the event's.
+    """
     event = details_of(post)
     entry = post_entry(site, post)
-    status = "" if event.status == EventStatus.SCHEDULED else f"{event.status.label}: "
-    facts = f"<p><strong>When:</strong> {escape(when(event))}</p>"
+    status_of = event.status if occurrence is None else occurrence.status
+    status = "" if status_of == EventStatus.SCHEDULED else f"{status_of.label}: "
+    spoken = when(event) if occurrence is None else when_of(occurrence)
+    short = short_when(event) if occurrence is None else short_when_of(occurrence)
+    facts = f"<p><strong>When:</strong> {escape(spoken)}</p>"
     if place := where(post):
         facts += f"<p><strong>Where:</strong> {escape(place)}</p>"
     if status:
-        facts = f"<p><strong>{escape(event.status.label)}</strong></p>" + facts
+        facts = f"<p><strong>{escape(status_of.label)}</strong></p>" + facts
     content = entry.content_html
+    if occurrence is not None and occurrence.repeats:
+        day = occurrence.day.isoformat()
+        entry = replace(entry, id=f"{entry.id}#{day}", link=f"{entry.link}{day}/")
     return replace(
         entry,
-        title=f"{status}{post.title} ({short_when(event)})",
+        title=f"{status}{post.title} ({short})",
         summary_html=facts + entry.summary_html,
         content_html=None if content is None else facts + content,
     )

@@ -1,5 +1,5 @@
 """Which rows a feed shows: the newest visible posts (of an archive), the
-newest approved comments on visible posts, the next upcoming events.
+newest approved comments on visible posts, the next dates of events.
 
 Visibility is the posts' one rule (:func:`blog.posts.reading.visible`) and
 a comment readers see is an approved one (:mod:`blog.comments.threads`,
@@ -15,9 +15,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager, lazyload
 
 from blog.comments.threads import page_number, shown_to_readers
-from blog.events.listings import upcoming
+from blog.events.listings import next_occurrences
+from blog.events.recurrence import Occurrence
 from blog.extensions import db
-from blog.models import Comment, Event, Post, utcnow
+from blog.models import Comment, Post, utcnow
 
 
 def newest(query: Select[Post], limit: int) -> list[Post]:
@@ -26,17 +27,11 @@ def newest(query: Select[Post], limit: int) -> list[Post]:
     return list(db.session.scalars(query.limit(limit)))
 
 
-def next_events(limit: int, now: datetime | None = None) -> list[Post]:
-    """The next ``limit`` events that have not ended, soonest first (speakers
-    and sponsors are not shown, so not read)."""
-    query = (
-        upcoming(now or utcnow())
-        .options(
-            lazyload(Post.event, Event.people), lazyload(Post.event, Event.sponsors)
-        )
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
+def next_events(limit: int, now: datetime | None = None) -> list[Occurrence]:
+    """The next ``limit`` dates not over, soonest first: one-off events and
+    each date of repeating ones (within :data:`blog.events.recurrence.HORIZON`),
+    speakers and sponsors not read."""
+    return next_occurrences(limit, now or utcnow(), with_terms=True)
 
 
 def newest_comments(

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context
-from sqlalchemy import Connection, TextClause, func, inspect, select, update
+from sqlalchemy import Connection, TextClause, func, inspect, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql.selectable import ScalarSelect
@@ -42,9 +42,11 @@ from blog.models import (
     Comment,
     CommentStatus,
     Event,
+    EventOccurrenceChange,
     Post,
     PostKind,
     PostStatus,
+    Repeat,
     utcnow,
 )
 
@@ -242,7 +244,40 @@ def next_due(connection: Connection, now: datetime) -> datetime | None:
     ]
     row = connection.execute(select(*candidates)).one()
     times = [moment for moment in row if moment is not None]
+    times += _series_changes(connection, now)
     return min(times) if times else None
+
+
+def _series_changes(connection: Connection, now: datetime) -> list[datetime]:
+    """The next start or end of each repeating event still running: their
+    later dates are computed (:mod:`blog.events.recurrence`), not stored, so
+    no index knows them. One query for the series, one for their changes."""
+    from blog.events import recurrence  # the events package imports this one
+
+    rows = connection.execute(
+        select(Event.__table__).where(
+            Event.repeat != Repeat.NONE,
+            or_(Event.last_ends_at.is_(None), Event.last_ends_at > now),
+        )
+    ).mappings()
+    series = {row["post_id"]: Event(**row) for row in rows}
+    if not series:
+        return []
+    for event in series.values():
+        event.changes = []
+    changes = connection.execute(
+        select(EventOccurrenceChange.__table__).where(
+            EventOccurrenceChange.event_id.in_(series)
+        )
+    ).mappings()
+    for change in changes:
+        series[change["event_id"]].changes.append(EventOccurrenceChange(**change))
+    found = []
+    for post_id, event in series.items():
+        moment = recurrence.next_change(Post(id=post_id, event=event), now)
+        if moment is not None:
+            found.append(moment)
+    return found
 
 
 def bump(connection: Connection, now: datetime | None = None) -> None:

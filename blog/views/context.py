@@ -32,7 +32,16 @@ from blog.site.menu import LinkKind, MenuLink, site_menu
 from blog.views.arguments import page_number, text_arg
 
 #: Query arguments that filter a listing, kept by its pager's links.
-PAGER_FILTERS = ("status", "kind", "author", "category", "audience", "role", "q")
+PAGER_FILTERS = (
+    "status",
+    "kind",
+    "author",
+    "category",
+    "audience",
+    "range",
+    "role",
+    "q",
+)
 
 #: Settings that templates never receive (only the forms that edit them do).
 SECRET_SETTINGS = frozenset({"akismet_api_key"})

@@ -26,7 +26,7 @@ from blog.views.context import absolute, current_settings, public_url
 #: argument (the pager's cursor ``after``/``before``, ``?page=1``, tracking
 #: tags) is left out.
 LISTING_FILTERS: dict[str, tuple[str, ...]] = {
-    "events.index": ("category", "audience"),
+    "events.index": ("category", "audience", "range"),
     "events.past": ("category", "audience"),
     "search.results": ("q",),
     "public.home": ("s",),  # WordPress's search address

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from blog.events import PersonInput
 from blog.models import Role
 
 
@@ -145,3 +146,49 @@ def test_deep_pages_cost_what_the_first_costs(
             assert "after=" in page
     assert seen == [f"Post {n}" for n in range(30)]
     assert len(counts) == 10 and len(set(counts)) == 1
+
+
+def test_event_dates_pages_are_constant(client, make_event, make_series, count_queries):
+    """The upcoming and past lists, the month calendar, a series' page and a
+    date's page, the home page, the events feed and the calendar file read
+    as many queries with one repeating event as with five, whatever their
+    people, categories and skipped, cancelled or moved dates."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from blog.events.recurrence import HORIZON
+
+    today = datetime.now(UTC).date()
+    day = today - timedelta(days=14)  # dates past and to come
+    when = {"start": f"{day} 10:00", "end": None, "timezone": "UTC"}
+    make_series("Series 0", slug="series-0", until=day + HORIZON, **when)
+    make_event("One-off", start=f"{today + timedelta(days=2)} 12:00", end=None)
+    paths = [
+        "/events/",
+        "/events/past/",
+        f"/events/{today:%Y}/{today:%m}/",
+        "/events/series-0/",
+        f"/events/series-0/{day}/",
+        "/",
+        "/events/feed/",
+        "/events.ics",
+    ]
+    small = [_queries(client, count_queries, path) for path in paths]
+
+    def week(n: int) -> date:
+        return day + timedelta(days=7 * n)
+
+    for n in range(1, 5):
+        moved_to = datetime.combine(week(4), datetime.min.time(), UTC)
+        make_series(
+            f"Series {n}",
+            categories=", ".join(f"c{k}" for k in range(n)),
+            audiences=tuple(f"a{k}" for k in range(n)),
+            people=[PersonInput(f"P{k}") for k in range(n)],
+            changes=[
+                (week(1), "skipped"),
+                (week(3), "cancelled"),
+                (week(4), "moved", moved_to, moved_to + timedelta(hours=2)),
+            ],
+            **when,
+        )
+    assert [_queries(client, count_queries, path) for path in paths] == small

@@ -210,6 +210,21 @@ def test_event_times_are_due_too(ctx, make_event):
     assert state.next_due == event.event.starts_at
 
 
+def test_a_series_later_dates_are_due_too(ctx, make_series):
+    """A weekly series begun long ago: its next date's start is due (no
+    index holds it: it is computed), then that date's end, then the next."""
+    now = utcnow()
+    start = (now - timedelta(days=70) + timedelta(hours=3)).replace(
+        second=0, microsecond=0
+    )
+    make_series(start=f"{start:%Y-%m-%d %H:%M}", timezone="UTC", end=None)
+    with db.engine.connect() as connection:
+        due = cache_version.read(connection).next_due
+    assert due == start + timedelta(days=70)
+    later = cache_version.current(due + timedelta(seconds=1)).next_due
+    assert later == due + timedelta(hours=1)  # that date is over
+
+
 def test_a_restore_never_goes_back_to_an_older_version(author):
     with db.engine.begin() as connection:
         cache_version.restart(connection, above=40)

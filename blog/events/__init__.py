@@ -1,10 +1,19 @@
 """Events: posts of kind ``event`` with a date, a place, people, sponsors,
 audiences and organising units, and the calendars they go into.
 
-- ``editing``: the event editor's fields, checked, saved with the post;
-- ``listings``: upcoming and past events, filters, the dashboard's list;
-- ``calendar``: .ics files and the "Add to" links for Outlook and Google;
-- ``when``: "Thursday, March 14, 2024, 4:00–5:30 p.m. EDT";
+- ``editing``: the event editor's fields, checked, saved with the post
+  (``repeats``: the repetition's and changed dates' checks);
+- ``recurrence``: the dates of a repeating event, computed with dateutil's
+  ``rrule`` on the event's own clock (``series`` keeps ``last_ends_at``,
+  ``repetition_data`` carries a series through exports and imports);
+- ``listings``: upcoming and past dates, filters, the month grid, the
+  dashboard's list;
+- ``calendar``: .ics files; ``links``: "Add to" Outlook.com, Microsoft 365
+  and Google; ``maps``: the venue's map link;
+- ``places``: venues and organisers (``place_input``: their fields;
+  ``place_schema``: their schema.org data);
+- ``when`` and ``describe``: "Thursday, March 14, 2024, 4:00–5:30 p.m. EDT",
+  "Every Tuesday until December 15, 2026";
 - ``schema``: schema.org JSON-LD for search engines;
 - ``revisions``: what an event's revisions keep (registered below, so that
   every save of an event keeps its details).

@@ -9,7 +9,10 @@ Uses the ``browser_page`` and ``new_page`` fixtures of ``tests/browser/conftest.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
+from pathlib import Path
 
+import icalendar
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
@@ -55,7 +58,7 @@ def test_an_editor_publishes_an_event_and_a_visitor_reads_it(
     page.get_by_label("Ends on").fill("2031-03-13")
     page.get_by_label("End time").fill("17:30")
     page.get_by_label("Time zone").select_option("America/New_York")
-    page.get_by_label("Venue").fill("Lakeside Hall")
+    page.get_by_label("Venue name").fill("Lakeside Hall")
     page.get_by_label("Room").fill("Room 341")
     page.get_by_label("Body").fill(
         "When official talks stall, can quiet channels keep a door open?\n\n"
@@ -164,3 +167,64 @@ def test_an_editor_publishes_an_event_and_a_visitor_reads_it(
         position = found + len(part)
     assert "Someone Else" not in text
     visitor.screenshot(path=str(artifacts_dir / "event-page.png"), full_page=True)
+
+
+def _second_tuesday_of_next_month(today: date) -> date:
+    first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    first_tuesday = first + timedelta(days=(1 - first.weekday()) % 7)
+    return first_tuesday + timedelta(days=7)
+
+
+def test_a_weekly_seminar_with_a_skipped_week_is_found_and_added_to_a_calendar(
+    browser_page, new_page, make_user
+):
+    make_user("editor", "ines", display_name="Ines Alvarez")
+    start = _second_tuesday_of_next_month(date.today())
+    skipped, last = start + timedelta(days=7), start + timedelta(days=14)
+    page = browser_page
+    page.goto("/login")
+    page.get_by_label("Username or Email").fill("ines")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log In").click()
+    page.goto("/dashboard/events/new")
+    page.get_by_label("Title").fill("Graduate Seminar in Hydrology")
+    page.get_by_label("Starts on").fill(start.isoformat())
+    page.get_by_label("Start time").fill("16:00")
+    page.get_by_label("End time").fill("17:30")
+    page.get_by_label("Time zone").select_option("America/New_York")
+    page.get_by_label("Repeats", exact=True).select_option("weekly")
+    ends = page.get_by_role("group", name="Ends")
+    ends.get_by_label("After a number of times").check()
+    page.get_by_label("How many times").fill("3")
+    page.locator('[name="changes-0-day"]').fill(skipped.isoformat())
+    page.locator('[name="changes-0-change"]').select_option("skipped")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Event published.")).to_be_visible()
+
+    visitor = new_page()
+    visitor.goto("/events/")
+    visitor.get_by_role("link", name="Month view").click()
+    month_name = f"{start:%B} {start.year}"
+    visitor.get_by_role("navigation", name="Months").get_by_role(
+        "link", name=re.compile(month_name)
+    ).click()
+    grid = visitor.get_by_role("table", name=month_name)
+    seminar = grid.get_by_role("link", name=re.compile("Graduate Seminar"))
+    expect(seminar).to_have_count(2)  # the skipped week is not there
+    seminar.last.click()
+    expect(visitor).to_have_url(
+        re.compile(rf"/events/graduate-seminar[a-z-]*/{last}/$")
+    )
+    expect(visitor.locator(".event-when")).to_contain_text("4:00")
+
+    with visitor.expect_download() as download:
+        visitor.get_by_role("link", name="iCal").click()
+    cal = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
+    (series,) = [c for c in cal.walk("VEVENT") if "RECURRENCE-ID" not in c]
+    rule = series["RRULE"]
+    assert rule["FREQ"] == ["WEEKLY"] and rule["COUNT"] == [3]
+    assert series["DTSTART"].dt.date() == start
+    assert series["DTSTART"].dt.hour == 16
+    assert series["DTSTART"].params["TZID"] == "America/New_York"
+    exdates = [d.dt.date() for d in series["EXDATE"].dts]
+    assert exdates == [skipped]

@@ -213,7 +213,8 @@ def upcoming_page(
 ) -> ListPagination:
     """A page of the upcoming list, ``/events/``: one-off events however far
     ahead, with each repeating event's dates for :data:`HORIZON` from its
-    start (or from now), soonest first; those starting before ``until`` only, if given (:func:`range_end`)."""
+    start (or from now), soonest first; those starting before ``until``
+    only, if given (:func:`range_end`)."""
     found, total = _upcoming(
         now,
         page * per_page,

@@ -314,6 +314,10 @@ def _moved(
         raise PostError("Give the new date.", where + "new_date")
     if not dates.in_range(new_date):
         raise PostError(dates.RANGE_MESSAGE, where + "new_date")
+    if new_date < wall_start.date():  # listings find a series from its start
+        raise PostError(
+            "Move a date to the series' first date or later.", where + "new_date"
+        )
     zone = ZoneInfo(span.timezone)
     days = timedelta(days=(wall_end.date() - wall_start.date()).days)
     if span.all_day:

@@ -90,6 +90,11 @@ def moved(day: date, new_date: date | None, start=None, end=None) -> ChangeInput
             "must end after it starts",
         ),
         (
+            weekly(changes=[moved(date(2031, 3, 20), date(2031, 3, 12))]),
+            "changes-0-new_date",
+            "first date or later",
+        ),
+        (
             weekly(
                 changes=[
                     ChangeInput(

@@ -472,6 +472,6 @@ def dashboard_events(actor: User, *, status: str = "") -> Select[Post]:
     query = dashboard_posts(actor, kind=PostKind.EVENT, status=status)
     return query.options(
         selectinload(Post.event).options(
-            lazyload(Event.people), lazyload(Event.sponsors)
+            lazyload(Event.people), lazyload(Event.sponsors), lazyload(Event.changes)
         )
     )

@@ -114,6 +114,7 @@ _POST_OPTIONS = (
     selectinload(Post.terms),
     selectinload(Post.event).selectinload(Event.people),
     selectinload(Post.event).selectinload(Event.sponsors),
+    selectinload(Post.event).selectinload(Event.changes),
 )
 
 

@@ -85,7 +85,9 @@ def found(query: SearchQuery, now: datetime | None = None) -> Select[Post]:
         .where(Post.visible_at(now or utcnow()), Post.kind.in_(READER_KINDS))
         .options(  # an event's dates, in one query; its people are not shown
             selectinload(Post.event).options(
-                lazyload(Event.people), lazyload(Event.sponsors)
+                lazyload(Event.people),
+                lazyload(Event.sponsors),
+                lazyload(Event.changes),
             )
         )
     )
